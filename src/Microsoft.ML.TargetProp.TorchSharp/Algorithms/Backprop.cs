@@ -1,0 +1,21 @@
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+
+/// <summary>Backpropagation: the gradient of the task loss L through every layer.</summary>
+public sealed class Backprop : LearningAlgorithm
+{
+    /// <summary>Creates BP for <paramref name="network"/>.</summary>
+    public Backprop(TargetPropNetwork network) : base(nameof(Backprop), network) { }
+
+    /// <inheritdoc />
+    public override AlgorithmKind Kind => AlgorithmKind.Backprop;
+
+    /// <inheritdoc />
+    public override bool IsLayerLocal => false;
+
+    /// <inheritdoc />
+    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null) => TaskLoss(pass.Logits, labels);
+}

@@ -1,0 +1,37 @@
+using System;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+
+/// <summary>
+/// Difference target propagation (Lee et al. 2015): ĥ_{L-1} = h_{L-1} − α ∂ℓ/∂h_{L-1} (a gradient step through the
+/// output layer only), difference-corrected lower targets, and noise-preserving inverses g_2 … g_{L-1}.
+/// </summary>
+public sealed class DifferenceTargetProp : TargetPropagation
+{
+    /// <summary>Creates DTP with target step α, inverse noise σ and hybrid weight a (0 = pure DTP).</summary>
+    public DifferenceTargetProp(TargetPropNetwork network, double alpha, double sigma, Generator? generator, double bpMix = 0)
+        : base(nameof(DifferenceTargetProp), network, sigma, bpMix, generator, lastInverse: network.Layers.Count - 2)
+    {
+        if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha must be > 0; got {alpha}.");
+        Alpha = alpha;
+    }
+
+    /// <summary>α, the step of the penultimate target.</summary>
+    public double Alpha { get; }
+
+    /// <inheritdoc />
+    public override AlgorithmKind Kind => AlgorithmKind.DifferenceTargetProp;
+
+    /// <inheritdoc />
+    protected override bool NoisePreserving => true;
+
+    /// <inheritdoc />
+    protected override Tensor PenultimateTarget(ForwardPass pass, Tensor labels)
+    {
+        using var gradient = OutputGradient(pass, labels);
+        return pass.Outputs[^2] - gradient * Alpha;
+    }
+}

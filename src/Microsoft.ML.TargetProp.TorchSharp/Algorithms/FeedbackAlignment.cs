@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
+using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+
+/// <summary>
+/// Feedback alignment (Lillicrap et al.): δa_{l-1} = (B_lᵀ δa_l) ⊙ σ'(a_{l-1}) with a fixed random B_l shaped like W_l,
+/// instead of W_lᵀ. Each θ_l moves along δa_l ∂a_l/∂θ_l.
+/// </summary>
+public sealed class FeedbackAlignment : LearningAlgorithm
+{
+    private readonly Tensor[] _feedback;
+
+    /// <summary>Creates FA with Glorot-random feedback matrices drawn from <paramref name="generator"/>.</summary>
+    public FeedbackAlignment(TargetPropNetwork network, Generator? generator) : base(nameof(FeedbackAlignment), network)
+    {
+        var layers = network.Layers;
+        _feedback = new Tensor[layers.Count];
+        for (int i = 1; i < layers.Count; i++)
+        {
+            _feedback[i] = layers[i].CreateFeedback(generator);
+            register_buffer($"feedback_{i}", _feedback[i]);
+        }
+    }
+
+    /// <summary>The fixed feedback matrix B_l of layer index <paramref name="layer"/> (0-based; none for the first layer).</summary>
+    public Tensor Feedback(int layer) => _feedback[layer];
+
+    /// <inheritdoc />
+    public override AlgorithmKind Kind => AlgorithmKind.FeedbackAlignment;
+
+    /// <inheritdoc />
+    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null)
+    {
+        var layers = Network.Layers;
+        int last = layers.Count - 1;
+        var deltas = new Tensor[layers.Count];
+        using (no_grad())
+        {
+            using var e = OutputError(pass, labels);
+            deltas[last] = e / pass.BatchSize;
+            for (int i = last; i > 0; i--)
+            {
+                using var dh = layers[i].TransposeLinear(deltas[i], _feedback[i]);
+                using var dsigma = Activations.Derivative(layers[i - 1].Activation!.Value, pass.Outputs[i - 1]);
+                deltas[i - 1] = dh * dsigma;
+            }
+        }
+        return DeltaLoss(pass, deltas);
+    }
+
+    /// <summary>Σ_l ⟨a_l, δa_l⟩ with δ fixed: its gradient with respect to θ_l is δa_l ∂a_l/∂θ_l.</summary>
+    internal static Tensor DeltaLoss(ForwardPass pass, IReadOnlyList<Tensor> deltas)
+    {
+        Tensor? total = null;
+        for (int i = 0; i < deltas.Count; i++)
+        {
+            using var product = pass.PreActivations[i] * deltas[i];
+            var term = product.sum();
+            if (total is null) total = term;
+            else { var t = total + term; total.Dispose(); term.Dispose(); total = t; }
+            deltas[i].Dispose();
+        }
+        return total!;
+    }
+}

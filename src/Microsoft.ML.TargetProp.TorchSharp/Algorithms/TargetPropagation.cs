@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
+using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+
+/// <summary>
+/// Shared machinery of DTP, SDTP and AO-SDTP. Subclasses choose the penultimate target ĥ_{L-1}; lower targets use the
+/// difference correction ĥ_l = h_l − g_{l+1}(h_{l+1}) + g_{l+1}(ĥ_{l+1}) (optionally mixed with backprop's Jacobian,
+/// section 5.6). Layer l &lt; L minimises ½‖h_l − ĥ_l‖² (batch mean), the output layer the task loss; each inverse
+/// g_l minimises ½‖target − g_l(f_l(h_{l-1} + ϵ))‖² with ϵ ~ N(0, σ²).
+/// </summary>
+public abstract class TargetPropagation : LearningAlgorithm
+{
+    private readonly InverseLayer?[] _inverses;
+    private readonly ModuleList<InverseLayer> inverses;
+
+    /// <summary>Creates inverses for layers 1 … <paramref name="lastInverse"/> (0-based layer indices; the output layer of <paramref name="network"/> gets <paramref name="outputExtraInputs"/> more inputs).</summary>
+    protected TargetPropagation(string name, TargetPropNetwork network, double sigma, double bpMix, Generator? generator,
+        int lastInverse, int outputExtraInputs = 0) : base(name, network)
+    {
+        if (!(sigma >= 0)) throw new ArgumentOutOfRangeException(nameof(sigma), $"Sigma must be ≥ 0; got {sigma}.");
+        if (!(bpMix >= 0 && bpMix <= 1)) throw new ArgumentOutOfRangeException(nameof(bpMix), $"BpMix must be in [0, 1]; got {bpMix}.");
+        Sigma = sigma;
+        BpMix = bpMix;
+        var layers = network.Layers;
+        _inverses = new InverseLayer?[layers.Count];
+        var list = new List<InverseLayer>();
+        for (int i = 1; i <= lastInverse; i++)
+        {
+            var targetActivation = layers[i - 1].Activation!.Value;
+            int extra = i == layers.Count - 1 ? outputExtraInputs : 0;
+            _inverses[i] = layers[i].CreateInverse(targetActivation, generator, extra);
+            list.Add(_inverses[i]!);
+        }
+        inverses = new ModuleList<InverseLayer>(list.ToArray());
+        register_module("inverses", inverses);
+    }
+
+    /// <summary>σ, the standard deviation of the corruption ϵ used to train inverses.</summary>
+    public double Sigma { get; }
+
+    /// <summary>a in g = a·g_bp + (1 − a)·g_tp (section 5.6); 0 is pure target propagation.</summary>
+    public double BpMix { get; }
+
+    /// <summary>The inverse g_l of 0-based layer <paramref name="layer"/> (maps its output back to its input), or null.</summary>
+    public InverseLayer? Inverse(int layer) => _inverses[layer];
+
+    /// <inheritdoc />
+    public override bool HasInverses => true;
+
+    /// <inheritdoc />
+    public override IEnumerable<Parameter> InverseParameters => inverses.parameters();
+
+    /// <summary>True for DTP's noise-preserving loss ‖h̃ − g(f(h̃))‖²; false for the de-noising ‖h − g(f(h̃))‖².</summary>
+    protected abstract bool NoisePreserving { get; }
+
+    /// <summary>ĥ_{L-1}, the target of the penultimate layer.</summary>
+    protected abstract Tensor PenultimateTarget(ForwardPass pass, Tensor labels);
+
+    /// <summary>What the inverse of the output layer receives for output logits <paramref name="logits"/> of penultimate activity <paramref name="penultimate"/>.</summary>
+    protected virtual Tensor OutputCode(Tensor logits, Tensor penultimate) => logits.softmax(1);
+
+    /// <summary>All targets ĥ_1 … ĥ_{L-1} (index l − 1), computed without gradient.</summary>
+    public Tensor[] Targets(ForwardPass pass, Tensor labels)
+    {
+        using var _ = no_grad();
+        var layers = Network.Layers;
+        int last = layers.Count - 1;
+        var targets = new Tensor[last];
+        targets[last - 1] = PenultimateTarget(pass, labels);
+        for (int j = last - 1; j >= 1; j--)
+        {
+            // Layer j maps h_j (Outputs[j-1]) to h_{j+1} (Outputs[j]); its target is targets[j].
+            using var correction = Correction(j, pass.Outputs[j], targets[j]);
+            targets[j - 1] = pass.Outputs[j - 1] - correction;
+        }
+        return targets;
+    }
+
+    /// <summary>The difference g(h) − g(ĥ) for layer <paramref name="layer"/>, mixing g_bp and g_tp by <see cref="BpMix"/>.</summary>
+    private Tensor Correction(int layer, Tensor h, Tensor target)
+    {
+        var fwd = Network.Layers[layer];
+        Tensor? tp = null, bp = null;
+        if (BpMix < 1)
+        {
+            var g = _inverses[layer] ?? throw new InvalidOperationException($"Layer {layer} has no inverse.");
+            using var gh = g.forward(h);
+            using var gt = g.forward(target);
+            tp = gh - gt;
+        }
+        if (BpMix > 0)
+        {
+            using var diff = h - target;
+            using var dsigma = Activations.Derivative(fwd.Activation!.Value, h);
+            using var delta = diff * dsigma;
+            bp = fwd.TransposeLinear(delta, fwd.Weight);
+        }
+        return Mix(bp, tp);
+    }
+
+    /// <summary>a·bp + (1 − a)·tp, disposing the parts.</summary>
+    protected Tensor Mix(Tensor? bp, Tensor? tp)
+    {
+        if (bp is null) return tp!;
+        if (tp is null) return bp;
+        using (bp) using (tp) return bp * BpMix + tp * (1 - BpMix);
+    }
+
+    /// <summary>Backprop's penultimate correction W_Lᵀ(p − y) = ∂ℓ/∂h_{L-1} per example.</summary>
+    protected Tensor OutputGradient(ForwardPass pass, Tensor labels)
+    {
+        var output = Network.Layers[^1];
+        using var e = OutputError(pass, labels);
+        return output.TransposeLinear(e, output.Weight);
+    }
+
+    /// <inheritdoc />
+    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null)
+    {
+        var targets = Targets(pass, labels);
+        var loss = TaskLoss(pass.Logits, labels);
+        for (int j = 0; j < targets.Length; j++)
+        {
+            using (targets[j])
+            {
+                if (diagnostics is not null)
+                {
+                    using var _ = no_grad();
+                    using var d = pass.Outputs[j] - targets[j];
+                    using var norms = d.flatten(1).norm(1);
+                    diagnostics.TargetDistance[j] = norms.mean().item<float>();
+                }
+                using var local = HalfSquaredError(pass.Outputs[j], targets[j]);
+                var next = loss + local;
+                loss.Dispose();
+                loss = next;
+            }
+        }
+        return loss;
+    }
+
+    /// <inheritdoc />
+    public override Tensor? InverseLoss(ForwardPass pass, Generator? generator)
+    {
+        var layers = Network.Layers;
+        Tensor? total = null;
+        for (int i = 1; i < layers.Count; i++)
+        {
+            var g = _inverses[i];
+            if (g is null) continue;
+            var h = pass.Inputs[i];
+            Tensor corrupted, code;
+            using (no_grad())
+            {
+                corrupted = Sigma > 0 ? h + randn(h.shape, generator: generator, device: h.device) * Sigma : h.alias();
+                using var f = layers[i].forward(corrupted);
+                code = i == layers.Count - 1 ? OutputCode(f, corrupted) : f.alias();
+            }
+            using (corrupted)
+            using (code)
+            using (var reconstruction = g.forward(code))
+            {
+                var term = HalfSquaredError(NoisePreserving ? corrupted : h, reconstruction);
+                if (total is null) total = term;
+                else { var t = total + term; total.Dispose(); term.Dispose(); total = t; }
+            }
+        }
+        return total;
+    }
+
+    /// <inheritdoc />
+    public override double?[] ReconstructionErrors(ForwardPass pass)
+    {
+        using var _ = no_grad();
+        var layers = Network.Layers;
+        var errors = new double?[layers.Count];
+        for (int i = 1; i < layers.Count; i++)
+        {
+            var g = _inverses[i];
+            if (g is null) continue;
+            using var code = i == layers.Count - 1 ? OutputCode(pass.Outputs[i], pass.Inputs[i]) : pass.Outputs[i].alias();
+            using var r = g.forward(code);
+            using var e = HalfSquaredError(pass.Inputs[i], r);
+            errors[i] = e.item<float>();
+        }
+        return errors;
+    }
+}

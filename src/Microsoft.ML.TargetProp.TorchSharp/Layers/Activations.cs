@@ -1,0 +1,25 @@
+using System;
+using Microsoft.ML.TargetProp.Model;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
+
+/// <summary>σ and its derivative σ' expressed through h = σ(a), as needed by FA, DFA and the g_bp Jacobians.</summary>
+public static class Activations
+{
+    /// <summary>σ(a).</summary>
+    public static Tensor Apply(Activation activation, Tensor a) => activation switch
+    {
+        Activation.Tanh => a.tanh(),
+        Activation.Relu => a.relu(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+    };
+
+    /// <summary>σ'(a) computed from h = σ(a): 1 − h² for tanh, 1[h &gt; 0] for relu.</summary>
+    public static Tensor Derivative(Activation activation, Tensor h) => activation switch
+    {
+        Activation.Tanh => 1 - h.square(),
+        Activation.Relu => h.gt(0).to_type(h.dtype),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
+    };
+}

@@ -1,0 +1,43 @@
+using Microsoft.ML.TargetProp.Model;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
+
+/// <summary>A fully-connected layer h_l = σ(W_l h_{l-1} + b_l); W_l is [out, in] and the input is flattened.</summary>
+public sealed class Dense : TrainableLayer
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+
+    /// <summary>Creates a Glorot-initialised layer from <paramref name="inputShape"/> to <paramref name="units"/> outputs; <paramref name="activation"/> null makes it linear (the output layer).</summary>
+    public Dense(ImageShape inputShape, int units, Activation? activation, Generator? generator = null)
+        : base(nameof(Dense), inputShape, ImageShape.Flat(units), activation)
+    {
+        weight = new Parameter(GlorotInit.Uniform(new long[] { units, inputShape.Size }, inputShape.Size, units, generator));
+        bias = new Parameter(zeros(units));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Parameter Weight => weight;
+
+    /// <inheritdoc />
+    public override Parameter Bias => bias;
+
+    /// <inheritdoc />
+    public override int FanIn => InputShape.Size;
+
+    /// <inheritdoc />
+    public override int FanOut => OutputShape.Size;
+
+    /// <inheritdoc />
+    public override Tensor Linear(Tensor input) => addmm(bias, input.flatten(1), weight.t(), 1, 1);
+
+    /// <inheritdoc />
+    public override Tensor TransposeLinear(Tensor output, Tensor weight) => BatchShapes.Reshape(output.mm(weight), InputShape);
+
+    /// <inheritdoc />
+    public override InverseLayer CreateInverse(Activation activation, Generator? generator, int extraInputs = 0) =>
+        new DenseInverse(OutputShape.Size + extraInputs, InputShape, activation, generator);
+}

@@ -1,0 +1,17 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
+
+/// <summary>Glorot (Xavier) uniform initialisation, U(−√(6/(fan_in+fan_out)), +√(6/(fan_in+fan_out))), from an explicit generator so a seed fixes every weight.</summary>
+public static class GlorotInit
+{
+    /// <summary>A new tensor of <paramref name="shape"/> drawn from the Glorot uniform distribution.</summary>
+    public static Tensor Uniform(long[] shape, int fanIn, int fanOut, Generator? generator, Device? device = null)
+    {
+        double bound = Math.Sqrt(6.0 / (fanIn + fanOut));
+        using var u = rand(shape, dtype: float32, generator: generator);
+        var w = (u * (2 * bound) - bound);
+        return device is null || device.type == global::TorchSharp.DeviceType.CPU ? w : w.to(device);
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using Microsoft.ML.TargetProp.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
+
+/// <summary>
+/// A forward layer h_l = f_l(h_{l-1}) = σ(W_l h_{l-1} + b_l) whose linear part W_l may be sparse (locally connected).
+/// Layers know nothing about learning algorithms: they expose the linear map, its transpose for any weight of the
+/// same shape, σ and σ', and can create a matching inverse g_l.
+/// </summary>
+public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates a layer mapping <paramref name="inputShape"/> to <paramref name="outputShape"/>.</summary>
+    protected TrainableLayer(string name, ImageShape inputShape, ImageShape outputShape, Activation? activation) : base(name)
+    {
+        InputShape = inputShape;
+        OutputShape = outputShape;
+        Activation = activation;
+    }
+
+    /// <summary>Shape of h_{l-1}.</summary>
+    public ImageShape InputShape { get; }
+
+    /// <summary>Shape of h_l.</summary>
+    public ImageShape OutputShape { get; }
+
+    /// <summary>σ, or null for the linear output layer (its softmax lives in the loss).</summary>
+    public Activation? Activation { get; }
+
+    /// <summary>The weights W_l.</summary>
+    public abstract Parameter Weight { get; }
+
+    /// <summary>The bias b_l.</summary>
+    public abstract Parameter Bias { get; }
+
+    /// <summary>Pre-activation a_l = W_l h_{l-1} + b_l for a batch [N, …input shape].</summary>
+    public abstract Tensor Linear(Tensor input);
+
+    /// <summary>
+    /// Applies the transpose of this layer's linear map, built from <paramref name="weight"/> (shaped like <see cref="Weight"/>),
+    /// to <paramref name="output"/> (a batch shaped like h_l); returns a batch shaped like h_{l-1}. With W_l it is the
+    /// backward pass of <see cref="Linear"/>; with a random B_l it is feedback alignment; with learned V_l an inverse.
+    /// </summary>
+    public abstract Tensor TransposeLinear(Tensor output, Tensor weight);
+
+    /// <summary>Creates an inverse g_l mapping h_l (with <paramref name="extraInputs"/> more flat units appended) back to h_{l-1}, with nonlinearity <paramref name="activation"/>.</summary>
+    public abstract InverseLayer CreateInverse(Activation activation, Generator? generator, int extraInputs = 0);
+
+    /// <summary>Creates a random matrix shaped like W_l, Glorot-scaled (the fixed feedback B_l of feedback alignment).</summary>
+    public Tensor CreateFeedback(Generator? generator) => GlorotInit.Uniform(Weight.shape, FanIn, FanOut, generator, Weight.device);
+
+    /// <summary>Glorot fan-in of one output unit.</summary>
+    public abstract int FanIn { get; }
+
+    /// <summary>Glorot fan-out of one input unit.</summary>
+    public abstract int FanOut { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        var a = Linear(input);
+        return Activation is { } act ? Activations.Apply(act, a) : a;
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Networks;
+
+/// <summary>
+/// A feed-forward classifier f_L ∘ … ∘ f_1 built from a <see cref="NetworkSpec"/>: the spec's hidden layers with σ, then
+/// a linear fully-connected output layer with one unit per class (softmax is applied by the loss).
+/// </summary>
+public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<TrainableLayer> layers;
+    private readonly TrainableLayer[] _layers;
+
+    /// <summary>Builds and Glorot-initialises the network; weights are drawn from <paramref name="generator"/> in layer order.</summary>
+    public TargetPropNetwork(NetworkSpec spec, ImageShape inputShape, int classes, Generator? generator = null) : base(nameof(TargetPropNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (classes < 2)
+            throw new ArgumentOutOfRangeException(nameof(classes), $"A classifier needs at least 2 classes; got {classes}.");
+        Spec = spec;
+        InputShape = inputShape;
+        Classes = classes;
+        var shapes = spec.Shapes(inputShape);
+        var list = new List<TrainableLayer>();
+        for (int i = 0; i < spec.HiddenLayers.Count; i++)
+        {
+            list.Add(spec.HiddenLayers[i] switch
+            {
+                DenseLayerSpec d => new Dense(shapes[i], d.Units, spec.Activation, generator),
+                LocallyConnectedLayerSpec lc => new LocallyConnected2d(lc, shapes[i], spec.Activation, generator),
+                var other => throw new ArgumentException($"Unsupported layer {other}."),
+            });
+        }
+        list.Add(new Dense(shapes[^1], classes, activation: null, generator));
+        _layers = list.ToArray();
+        layers = new ModuleList<TrainableLayer>(_layers);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture.</summary>
+    public NetworkSpec Spec { get; }
+
+    /// <summary>Shape of one example h_0.</summary>
+    public ImageShape InputShape { get; }
+
+    /// <summary>Number of classes (output units).</summary>
+    public int Classes { get; }
+
+    /// <summary>Layers f_1 … f_L; the last is the linear output layer.</summary>
+    public IReadOnlyList<TrainableLayer> Layers => _layers;
+
+    /// <summary>The forward weights θ = (W_l, b_l) of every layer.</summary>
+    public IEnumerable<Parameter> ForwardParameters => _layers.SelectMany(l => new[] { l.Weight, l.Bias });
+
+    /// <summary>Logits for a batch [N, …input shape] (or [N, C·H·W]).</summary>
+    public override Tensor forward(Tensor input)
+    {
+        var h = BatchShapes.Reshape(input, InputShape);
+        foreach (var layer in _layers)
+        {
+            var next = layer.forward(h);
+            if (!ReferenceEquals(h, input)) h.Dispose();
+            h = next;
+        }
+        return h;
+    }
+
+    /// <summary>Runs the network keeping every h_{l-1}, a_l and h_l; <paramref name="layerLocal"/> detaches each layer's input.</summary>
+    public ForwardPass Run(Tensor input, bool layerLocal)
+    {
+        var h = BatchShapes.Reshape(input, InputShape);
+        var x0 = h;
+        var inputs = new List<Tensor>(_layers.Length);
+        var pre = new List<Tensor>(_layers.Length);
+        var outs = new List<Tensor>(_layers.Length);
+        foreach (var layer in _layers)
+        {
+            var hin = layerLocal ? h.detach() : h;
+            var a = layer.Linear(hin);
+            var hout = layer.Activation is { } act ? Activations.Apply(act, a) : a;
+            inputs.Add(hin);
+            pre.Add(a);
+            outs.Add(hout);
+            h = hout;
+        }
+        return new ForwardPass(x0, inputs, pre, outs, layerLocal);
+    }
+}

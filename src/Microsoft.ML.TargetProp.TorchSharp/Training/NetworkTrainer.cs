@@ -1,0 +1,417 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Training;
+
+/// <summary>
+/// Trains a <see cref="TargetPropNetwork"/> with a <see cref="LearningAlgorithm"/> on in-memory data: minibatches,
+/// separate Adam optimizers for θ and λ, the parallel or alternating schedule, per-epoch metrics and diagnostics,
+/// cancellation, divergence detection and checkpoints. Deterministic for a seed on CPU.
+/// </summary>
+public sealed class NetworkTrainer : IDisposable
+{
+    private const int CheckpointVersion = 1;
+    private static readonly byte[] CheckpointMagic = "TPCKPT01"u8.ToArray();
+
+    private readonly Device _device;
+    private readonly Generator _generator;
+    private readonly Generator _noise;
+    private readonly Adam _forwardOptimizer;
+    private readonly Adam? _inverseOptimizer;
+    private readonly List<EpochMetrics> _history = new();
+
+    /// <summary>Creates the network (Glorot-initialised from the seed), the algorithm's state and the optimizers.</summary>
+    public NetworkTrainer(NetworkSpec spec, ImageShape inputShape, int classes, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _device = TorchDevices.Resolve(options.Device);
+        if (options.NumberOfThreads is int threads) set_num_threads(threads);
+        _generator = new Generator((ulong)options.Seed, CPU);
+        Network = new TargetPropNetwork(spec, inputShape, classes, _generator);
+        if (_device.type != global::TorchSharp.DeviceType.CPU) Network.to(_device);
+        Algorithm = AlgorithmFactory.Create(options.Algorithm, Network, options.HyperParameters, _generator);
+        if (_device.type != global::TorchSharp.DeviceType.CPU) Algorithm.to(_device);
+        _noise = _device.type == global::TorchSharp.DeviceType.CPU ? _generator : new Generator((ulong)options.Seed + 1, _device);
+        var f = options.HyperParameters.Forward;
+        _forwardOptimizer = optim.Adam(Network.ForwardParameters, f.LearningRate, f.Beta1, f.Beta2, f.Epsilon);
+        if (Algorithm.HasInverses)
+        {
+            var inv = options.HyperParameters.Inverse;
+            _inverseOptimizer = optim.Adam(Algorithm.InverseParameters, inv.LearningRate, inv.Beta1, inv.Beta2, inv.Epsilon);
+        }
+    }
+
+    /// <summary>The run's options.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The network being trained.</summary>
+    public TargetPropNetwork Network { get; }
+
+    /// <summary>The learning algorithm and its state (feedback matrices or inverses).</summary>
+    public LearningAlgorithm Algorithm { get; }
+
+    /// <summary>Epochs completed so far (restored by <see cref="LoadCheckpoint"/>).</summary>
+    public int CompletedEpochs => _history.Count;
+
+    /// <summary>Metrics of the completed epochs.</summary>
+    public IReadOnlyList<EpochMetrics> History => _history;
+
+    /// <summary>
+    /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch the
+    /// network is evaluated on <paramref name="validation"/> (if given) and <paramref name="onEpoch"/> is called. Cancellation
+    /// stops after the current batch, keeping what was trained.
+    /// </summary>
+    public TrainingResult Fit(InMemoryDataset train, InMemoryDataset? validation = null, Action<EpochMetrics>? onEpoch = null, CancellationToken cancellation = default)
+    {
+        CheckData(train, nameof(train));
+        if (validation is not null) CheckData(validation, nameof(validation));
+        using var x = ToTensor(train);
+        using var y = LabelsTensor(train);
+        using var probeX = x.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
+        using var probeY = y.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
+        bool alternating = Options.HyperParameters.Schedule == TrainingSchedule.Alternating && Algorithm.HasInverses;
+        string? divergence = null;
+        bool cancelled = false;
+        for (int epoch = CompletedEpochs + 1; epoch <= Options.Epochs; epoch++)
+        {
+            var snapshot = Snapshot();
+            var watch = Stopwatch.StartNew();
+            PassTotals totals;
+            double? inverseLoss = null;
+            if (alternating)
+            {
+                var inverse = RunPass(x, y, trainForward: false, trainInverse: true, cancellation);
+                inverseLoss = inverse.InverseLoss;
+                totals = inverse.Cancelled ? inverse : RunPass(x, y, trainForward: true, trainInverse: false, cancellation);
+                cancelled = inverse.Cancelled || totals.Cancelled;
+            }
+            else
+            {
+                totals = RunPass(x, y, trainForward: true, trainInverse: Algorithm.HasInverses, cancellation);
+                inverseLoss = totals.InverseLoss;
+                cancelled = totals.Cancelled;
+            }
+            watch.Stop();
+            divergence = FindDivergence(epoch, totals);
+            if (divergence is not null)
+            {
+                Restore(snapshot);
+                DisposeAll(snapshot);
+                break;
+            }
+            DisposeAll(snapshot);
+            if (cancelled && totals.Examples == 0) break;
+            var metrics = new EpochMetrics
+            {
+                Epoch = epoch,
+                TrainLoss = totals.Loss,
+                TrainAccuracy = totals.Accuracy,
+                InverseLoss = inverseLoss,
+                Seconds = watch.Elapsed.TotalSeconds,
+            };
+            if (validation is not null)
+            {
+                var eval = Evaluate(validation);
+                metrics = metrics with { ValidationLoss = eval.Loss, ValidationAccuracy = eval.Accuracy };
+            }
+            if (Options.Diagnostics)
+                metrics = WithDiagnostics(metrics, probeX, probeY);
+            _history.Add(metrics);
+            onEpoch?.Invoke(metrics);
+            if (cancelled) break;
+        }
+        return new TrainingResult { History = _history.ToList(), Cancelled = cancelled, Divergence = divergence };
+    }
+
+    /// <summary>Mean cross-entropy and accuracy of the current network on <paramref name="data"/>.</summary>
+    public EvaluationResult Evaluate(InMemoryDataset data)
+    {
+        CheckData(data, nameof(data));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = ToTensor(data);
+        var y = LabelsTensor(data);
+        var lossSum = zeros(1, dtype: float64, device: _device);
+        var correct = zeros(1, dtype: int64, device: _device);
+        const int chunk = 1000;
+        for (long start = 0; start < data.Count; start += chunk)
+        {
+            long n = Math.Min(chunk, data.Count - start);
+            using var inner = NewDisposeScope();
+            var logits = Network.forward(x.narrow(0, start, n));
+            var yb = y.narrow(0, start, n);
+            lossSum.add_(F.cross_entropy(logits, yb, reduction: nn.Reduction.Sum).to_type(float64));
+            correct.add_(logits.argmax(1).eq(yb).sum());
+        }
+        return new EvaluationResult(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);
+    }
+
+    /// <summary>Class probabilities (softmax) of every example in <paramref name="data"/>, row-major [N, classes].</summary>
+    public float[] PredictProbabilities(InMemoryDataset data)
+    {
+        CheckData(data, nameof(data));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var logits = Network.forward(ToTensor(data));
+        return logits.softmax(1).cpu().data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// Writes weights, the algorithm's state, both optimizers' states, the random generator state and the history to
+    /// <paramref name="path"/> atomically (a temporary file renamed over the target).
+    /// </summary>
+    public void SaveCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string tmp = full + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var stream = File.Create(tmp))
+            using (var writer = new BinaryWriter(stream))
+            {
+                writer.Write(CheckpointMagic);
+                writer.Write(CheckpointVersion);
+                writer.Write((int)Options.Algorithm);
+                writer.Write(Network.Spec.ToString());
+                writer.Write(Network.InputShape.ToString());
+                writer.Write(Network.Classes);
+                writer.Write(System.Text.Json.JsonSerializer.Serialize(_history));
+                using (var state = _generator.get_state())
+                {
+                    var bytes = state.data<byte>().ToArray();
+                    writer.Write(bytes.Length);
+                    writer.Write(bytes);
+                }
+                Network.save(writer);
+                Algorithm.save(writer);
+                _forwardOptimizer.save_state_dict(writer);
+                _inverseOptimizer?.save_state_dict(writer);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architecture and algorithm; <see cref="Fit"/> then resumes after its last epoch.</summary>
+    public void LoadCheckpoint(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        try
+        {
+            var magic = reader.ReadBytes(CheckpointMagic.Length);
+            if (!magic.AsSpan().SequenceEqual(CheckpointMagic))
+                throw new InvalidDataException($"'{path}' is not a TargetProp checkpoint.");
+            int version = reader.ReadInt32();
+            if (version != CheckpointVersion)
+                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads version {CheckpointVersion}.");
+            var algorithm = (AlgorithmKind)reader.ReadInt32();
+            string spec = reader.ReadString();
+            string shape = reader.ReadString();
+            int classes = reader.ReadInt32();
+            if (algorithm != Options.Algorithm || spec != Network.Spec.ToString() || shape != Network.InputShape.ToString() || classes != Network.Classes)
+                throw new InvalidDataException($"Checkpoint '{path}' is for {algorithm} on '{spec}' ({shape}, {classes} classes), not {Options.Algorithm} on '{Network.Spec}' ({Network.InputShape}, {Network.Classes} classes).");
+            var history = System.Text.Json.JsonSerializer.Deserialize<List<EpochMetrics>>(reader.ReadString()) ?? new List<EpochMetrics>();
+            int stateLength = reader.ReadInt32();
+            if (stateLength < 0 || stateLength > 1 << 20) throw new InvalidDataException($"Checkpoint '{path}' is corrupt (generator state of {stateLength} bytes).");
+            var state = reader.ReadBytes(stateLength);
+            Network.load(reader);
+            Algorithm.load(reader);
+            _forwardOptimizer.load_state_dict(reader);
+            _inverseOptimizer?.load_state_dict(reader);
+            using (var stateTensor = tensor(state, dtype: ScalarType.Byte))
+                _generator.set_state(stateTensor);
+            _history.Clear();
+            _history.AddRange(history);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' is truncated.", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _forwardOptimizer.Dispose();
+        _inverseOptimizer?.Dispose();
+        Algorithm.Dispose();
+        Network.Dispose();
+        if (!ReferenceEquals(_noise, _generator)) _noise.Dispose();
+        _generator.Dispose();
+    }
+
+    private readonly record struct PassTotals(double Loss, double Accuracy, double? InverseLoss, int Examples, bool Cancelled);
+
+    private PassTotals RunPass(Tensor x, Tensor y, bool trainForward, bool trainInverse, CancellationToken cancellation)
+    {
+        long n = x.shape[0];
+        int batch = Options.BatchSize;
+        using var scope = NewDisposeScope();
+        var order = randperm(n, generator: _generator).to(_device);
+        var lossSum = zeros(1, dtype: float64, device: _device);
+        var correct = zeros(1, dtype: int64, device: _device);
+        var inverseSum = zeros(1, dtype: float64, device: _device);
+        int examples = 0, batches = 0;
+        bool cancelled = false;
+        for (long start = 0; start < n; start += batch)
+        {
+            if (cancellation.IsCancellationRequested) { cancelled = true; break; }
+            long size = Math.Min(batch, n - start);
+            using var step = NewDisposeScope();
+            var index = order.narrow(0, start, size);
+            var xb = x.index_select(0, index);
+            var yb = y.index_select(0, index);
+            Tensor? forwardLoss = null, inverseLoss = null;
+            ForwardPass pass;
+            using (trainForward ? null : no_grad())
+            {
+                pass = Network.Run(xb, Algorithm.IsLayerLocal);
+            }
+            if (trainForward) forwardLoss = Algorithm.ForwardLoss(pass, yb);
+            if (trainInverse) inverseLoss = Algorithm.InverseLoss(pass, _noise);
+            var total = forwardLoss is null ? inverseLoss : inverseLoss is null ? forwardLoss : forwardLoss + inverseLoss;
+            if (total is not null)
+            {
+                if (forwardLoss is not null) _forwardOptimizer.zero_grad();
+                if (inverseLoss is not null) _inverseOptimizer!.zero_grad();
+                total.backward();
+                if (forwardLoss is not null) _forwardOptimizer.step();
+                if (inverseLoss is not null) _inverseOptimizer!.step();
+            }
+            using (no_grad())
+            {
+                var logits = pass.Logits.detach();
+                lossSum.add_(F.cross_entropy(logits, yb, reduction: nn.Reduction.Sum).to_type(float64));
+                correct.add_(logits.argmax(1).eq(yb).sum());
+                if (inverseLoss is not null) inverseSum.add_(inverseLoss.detach().to_type(float64));
+            }
+            examples += (int)size;
+            batches++;
+        }
+        if (examples == 0) return new PassTotals(double.NaN, double.NaN, null, 0, cancelled);
+        return new PassTotals(
+            lossSum.item<double>() / examples,
+            correct.item<long>() / (double)examples,
+            trainInverse ? inverseSum.item<double>() / batches : null,
+            examples,
+            cancelled);
+    }
+
+    private EpochMetrics WithDiagnostics(EpochMetrics metrics, Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        var layers = Network.Layers;
+        var diagnostics = new LayerDiagnostics(layers.Count);
+        var local = Network.Run(x, Algorithm.IsLayerLocal);
+        _forwardOptimizer.zero_grad();
+        Algorithm.ForwardLoss(local, y, diagnostics).backward();
+        var algorithmGrads = layers.Select(l => l.Weight.grad is { } g ? g.clone() : zeros_like(l.Weight)).ToArray();
+        _forwardOptimizer.zero_grad();
+        var full = Network.Run(x, layerLocal: false);
+        F.cross_entropy(full.Logits, y).backward();
+        var angles = new double?[layers.Count];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var bp = layers[i].Weight.grad;
+            if (bp is null) continue;
+            var a = algorithmGrads[i].flatten();
+            var b = bp.flatten();
+            double na = a.norm().item<float>(), nb = b.norm().item<float>();
+            if (na == 0 || nb == 0) continue;
+            double cos = Math.Clamp(a.dot(b).item<float>() / (na * nb), -1, 1);
+            angles[i] = Math.Acos(cos) * 180 / Math.PI;
+        }
+        _forwardOptimizer.zero_grad();
+        var reconstruction = Algorithm.ReconstructionErrors(local);
+        return metrics with
+        {
+            AlignmentAngles = angles,
+            ReconstructionErrors = reconstruction,
+            TargetDistances = diagnostics.TargetDistance,
+        };
+    }
+
+    private string? FindDivergence(int epoch, PassTotals totals)
+    {
+        using var _ = no_grad();
+        var layers = Network.Layers;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            foreach (var (p, name) in new[] { (layers[i].Weight, "weights"), (layers[i].Bias, "bias") })
+            {
+                if (!p.isfinite().all().item<bool>())
+                    return $"Training diverged in epoch {epoch}: layer {i + 1} ({layers[i].GetName()}) {name} became NaN/Inf; the weights of epoch {epoch - 1} were kept.";
+            }
+        }
+        if (totals.Examples > 0 && !double.IsFinite(totals.Loss))
+            return $"Training diverged in epoch {epoch}: the training loss became {totals.Loss}; the weights of epoch {epoch - 1} were kept.";
+        if (totals.InverseLoss is { } inv && !double.IsFinite(inv))
+            return $"Training diverged in epoch {epoch}: the inverse loss became {inv}; the weights of epoch {epoch - 1} were kept.";
+        return null;
+    }
+
+    private List<(Tensor Target, Tensor Copy)> Snapshot()
+    {
+        using var _ = no_grad();
+        return Network.parameters().Concat(Algorithm.parameters()).Select(p => ((Tensor)p, p.detach().clone())).ToList();
+    }
+
+    private static void Restore(List<(Tensor Target, Tensor Copy)> snapshot)
+    {
+        using var _ = no_grad();
+        foreach (var (target, copy) in snapshot) target.copy_(copy);
+    }
+
+    private static void DisposeAll(List<(Tensor Target, Tensor Copy)> snapshot)
+    {
+        foreach (var (_, copy) in snapshot) copy.Dispose();
+    }
+
+    private void CheckData(InMemoryDataset data, string name)
+    {
+        ArgumentNullException.ThrowIfNull(data, name);
+        if (data.Count == 0)
+            throw new ArgumentException($"The {name} set is empty.", name);
+        if (data.Shape.Size != Network.InputShape.Size)
+            throw new ArgumentException($"The {name} set has examples of shape {data.Shape} ({data.Shape.Size} values) but the network expects {Network.InputShape} ({Network.InputShape.Size}).", name);
+        if (data.Classes > Network.Classes)
+            throw new ArgumentException($"The {name} set has {data.Classes} classes but the network has {Network.Classes} outputs.", name);
+    }
+
+    private Tensor ToTensor(InMemoryDataset data)
+    {
+        var t = tensor(data.Features, new long[] { data.Count, data.Shape.Size });
+        if (_device.type == global::TorchSharp.DeviceType.CPU) return t;
+        using (t) return t.to(_device);
+    }
+
+    private Tensor LabelsTensor(InMemoryDataset data)
+    {
+        var t = tensor(data.Labels.Select(l => (long)l).ToArray());
+        if (_device.type == global::TorchSharp.DeviceType.CPU) return t;
+        using (t) return t.to(_device);
+    }
+}

@@ -1,0 +1,43 @@
+using System;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Training;
+
+/// <summary>Everything that defines a training run besides the data and the architecture.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>The learning algorithm.</summary>
+    public AlgorithmKind Algorithm { get; init; } = AlgorithmKind.SimplifiedTargetProp;
+
+    /// <summary>Optimizer and algorithm hyperparameters (Table 4/5).</summary>
+    public HyperParameters HyperParameters { get; init; } = new();
+
+    /// <summary>Number of epochs (passes over the training data; the paper reports the best test error within 500).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Minibatch size. The paper does not state it; the original DTP code used 100, our default.</summary>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>Seed of every random choice: initial weights, feedback matrices, inverses, shuffling and noise.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Torch device: "cpu" (default) or "cuda"/"cuda:N" when the app references a CUDA libtorch package.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
+    public int? NumberOfThreads { get; init; }
+
+    /// <summary>Record per-layer diagnostics (alignment angle with BP, inverse reconstruction error, target distance) once per epoch.</summary>
+    public bool Diagnostics { get; init; } = true;
+
+    /// <summary>Throws an error naming the option when a value is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(HyperParameters, nameof(HyperParameters));
+        HyperParameters.Validate();
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), $"Epochs must be ≥ 1; got {Epochs}.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ 1; got {BatchSize}.");
+        if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+        if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
+    }
+}

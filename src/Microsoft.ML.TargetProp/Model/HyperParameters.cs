@@ -1,0 +1,46 @@
+using System;
+
+namespace Microsoft.ML.TargetProp.Model;
+
+/// <summary>The hyperparameters searched in Table 4 plus this library's extensions.</summary>
+public sealed record HyperParameters
+{
+    /// <summary>Adam for the forward weights θ.</summary>
+    public AdamSettings Forward { get; init; } = new(1e-4);
+
+    /// <summary>Adam for the inverse weights λ (target propagation only).</summary>
+    public AdamSettings Inverse { get; init; } = new(1e-4);
+
+    /// <summary>α: step size of the DTP penultimate target ĥ_{L-1} = h_{L-1} − α ∂L/∂h_{L-1}; Table 4 searches [0.01, 0.2].</summary>
+    public double Alpha { get; init; } = 0.1;
+
+    /// <summary>σ: standard deviation of the Gaussian noise used to train inverses; Table 4 searches [0.01, 0.3].</summary>
+    public double Sigma { get; init; } = 0.1;
+
+    /// <summary>Forward/inverse interleaving for target propagation.</summary>
+    public TrainingSchedule Schedule { get; init; } = TrainingSchedule.Parallel;
+
+    /// <summary>Size k of AO-SDTP's auxiliary output z (512 in the paper's CIFAR runs).</summary>
+    public int AuxiliaryUnits { get; init; } = 512;
+
+    /// <summary>
+    /// Weight a of the hybrid g = a·g_bp + (1 − a)·g_tp of section 5.6 (0 = pure target propagation, 1 = backprop's
+    /// Jacobian). Not in the paper's experiments.
+    /// </summary>
+    public double BpMix { get; init; }
+
+    /// <summary>Throws an error naming the option when a value is out of range.</summary>
+    public void Validate()
+    {
+        Forward.Validate(nameof(Forward));
+        Inverse.Validate(nameof(Inverse));
+        if (!(Alpha > 0) || double.IsInfinity(Alpha))
+            throw new ArgumentOutOfRangeException(nameof(Alpha), $"Alpha must be a finite number > 0; got {Alpha}.");
+        if (!(Sigma >= 0) || double.IsInfinity(Sigma))
+            throw new ArgumentOutOfRangeException(nameof(Sigma), $"Sigma must be a finite number ≥ 0; got {Sigma}.");
+        if (AuxiliaryUnits < 0)
+            throw new ArgumentOutOfRangeException(nameof(AuxiliaryUnits), $"AuxiliaryUnits must be ≥ 0; got {AuxiliaryUnits}.");
+        if (!(BpMix >= 0 && BpMix <= 1))
+            throw new ArgumentOutOfRangeException(nameof(BpMix), $"BpMix must be in [0, 1]; got {BpMix}.");
+    }
+}

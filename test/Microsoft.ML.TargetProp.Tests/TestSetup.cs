@@ -1,0 +1,43 @@
+using System;
+using System.IO;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+
+[assembly: DoNotParallelize]
+
+namespace Microsoft.ML.TargetProp.Tests;
+
+/// <summary>Process-wide test settings and shared test data.</summary>
+[TestClass]
+public static class TestSetup
+{
+    /// <summary>On a 2-core machine two libtorch threads under contention ran 5–20× slower, so tests use one.</summary>
+    [AssemblyInitialize]
+    public static void Initialize(TestContext _)
+    {
+        torch.set_num_threads(1);
+    }
+
+    /// <summary>The repository root (the folder holding Microsoft.ML.TargetProp.sln).</summary>
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.TargetProp.sln")))
+                dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Repository root not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>The committed official MNIST files.</summary>
+    public static string MnistFolder => Path.Combine(RepoRoot, "data", "mnist");
+
+    /// <summary>A fresh temporary folder for one test.</summary>
+    public static string TempFolder()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "targetprop-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
