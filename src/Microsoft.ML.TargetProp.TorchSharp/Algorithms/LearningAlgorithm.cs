@@ -63,7 +63,7 @@ public abstract class LearningAlgorithm : nn.Module
     }
 
     /// <summary>One-hot rows for class indices, as float.</summary>
-    protected Tensor OneHot(Tensor labels) => F.one_hot(labels, Network.Classes).to_type(ScalarType.Float32);
+    protected Tensor OneHot(Tensor labels) => F.one_hot(labels, Network.Classes).to_type(Network.Layers[0].Weight.dtype);
 
     /// <summary>½·mean over the batch of Σ_units (a − b)²: the local squared-L2 loss (the ½ makes section 5.6's identity exact).</summary>
     protected static Tensor HalfSquaredError(Tensor a, Tensor b)

@@ -74,12 +74,19 @@ public abstract class TargetPropagation : LearningAlgorithm
         var targets = new Tensor[last];
         targets[last - 1] = PenultimateTarget(pass, labels);
         for (int j = last - 1; j >= 1; j--)
-        {
-            // Layer j maps h_j (Outputs[j-1]) to h_{j+1} (Outputs[j]); its target is targets[j].
-            using var correction = Correction(j, pass.Outputs[j], targets[j]);
-            targets[j - 1] = pass.Outputs[j - 1] - correction;
-        }
+            targets[j - 1] = PropagateTarget(j, pass, targets[j]);
         return targets;
+    }
+
+    /// <summary>
+    /// The difference-corrected target of the input of 0-based layer <paramref name="layer"/>:
+    /// ĥ_{l-1} = h_{l-1} − g_l(h_l) + g_l(<paramref name="outputTarget"/>) (mixed with g_bp when <see cref="BpMix"/> &gt; 0).
+    /// </summary>
+    public Tensor PropagateTarget(int layer, ForwardPass pass, Tensor outputTarget)
+    {
+        using var _ = no_grad();
+        using var correction = Correction(layer, pass.Outputs[layer], outputTarget);
+        return pass.Outputs[layer - 1] - correction;
     }
 
     /// <summary>The difference g(h) − g(ĥ) for layer <paramref name="layer"/>, mixing g_bp and g_tp by <see cref="BpMix"/>.</summary>
