@@ -43,11 +43,10 @@ public static class IdxReader
 
     private static void RequireHeader(string path, byte[] bytes, int headerSize, int magic)
     {
-        if (bytes.Length < headerSize)
-            throw new InvalidDataException($"IDX file '{path}' is {bytes.Length} bytes long, shorter than its {headerSize}-byte header.");
-        int actual = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        if (actual != magic)
+        if (bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) is int actual && actual != magic)
             throw new InvalidDataException($"IDX file '{path}' has magic number {actual}; expected {magic} ({(magic == ImagesMagic ? "images" : "labels")}).");
+        if (bytes.Length < headerSize)
+            throw new InvalidDataException($"IDX file '{path}' is {bytes.Length} bytes long, shorter than its {headerSize}-byte header; it is truncated or not an IDX file.");
     }
 
     private static byte[] ReadAll(string path)

@@ -337,11 +337,11 @@ public sealed class NetworkTrainer : IDisposable
         {
             var bp = layers[i].Weight.grad;
             if (bp is null) continue;
-            var a = algorithmGrads[i].flatten();
-            var b = bp.flatten();
-            double na = a.norm().item<float>(), nb = b.norm().item<float>();
+            var a = algorithmGrads[i].flatten().to_type(float64);
+            var b = bp.flatten().to_type(float64);
+            double na = a.norm().item<double>(), nb = b.norm().item<double>();
             if (na == 0 || nb == 0) continue;
-            double cos = Math.Clamp(a.dot(b).item<float>() / (na * nb), -1, 1);
+            double cos = Math.Clamp(a.dot(b).item<double>() / (na * nb), -1, 1);
             angles[i] = Math.Acos(cos) * 180 / Math.PI;
         }
         _forwardOptimizer.zero_grad();

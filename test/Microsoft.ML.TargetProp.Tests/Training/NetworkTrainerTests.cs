@@ -1,0 +1,165 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.Tests.Training;
+
+[TestClass]
+public sealed class NetworkTrainerTests
+{
+    private static readonly NetworkSpec Spec = NetworkSpec.Parse("lc(3x3,8,2) fc(64)");
+
+    private static TrainingOptions Options(AlgorithmKind algorithm, int epochs = 2, int seed = 3) => new()
+    {
+        Algorithm = algorithm,
+        Epochs = epochs,
+        BatchSize = 32,
+        Seed = seed,
+        HyperParameters = new HyperParameters { Forward = new AdamSettings(1e-3), Inverse = new AdamSettings(1e-3), AuxiliaryUnits = 16 },
+    };
+
+    private static float[] Weights(NetworkTrainer trainer) =>
+        trainer.Network.ForwardParameters.SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+    [TestMethod]
+    [DataRow(AlgorithmKind.SimplifiedTargetProp)]
+    [DataRow(AlgorithmKind.DirectFeedbackAlignment)]
+    public void SameSeedGivesSameWeights(AlgorithmKind algorithm)
+    {
+        var data = TestData.MnistTrain(10);
+        using var a = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm));
+        using var b = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm));
+        using var c = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm, seed: 4));
+        CollectionAssert.AreEqual(Weights(a), Weights(b), "initial weights");
+        CollectionAssert.AreNotEqual(Weights(a), Weights(c), "another seed must give other weights");
+        a.Fit(data);
+        b.Fit(data);
+        CollectionAssert.AreEqual(Weights(a), Weights(b), "trained weights");
+    }
+
+    [TestMethod]
+    [DataRow(AlgorithmKind.SimplifiedTargetProp)]
+    [DataRow(AlgorithmKind.FeedbackAlignment)]
+    public void ResumingFromACheckpointContinuesExactlyLikeAnUninterruptedRun(AlgorithmKind algorithm)
+    {
+        var data = TestData.MnistTrain(10);
+        string path = Path.Combine(TestSetup.TempFolder(), "run.ckpt");
+        using var straight = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm, epochs: 3));
+        straight.Fit(data);
+
+        using (var first = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm, epochs: 1)))
+        {
+            first.Fit(data);
+            first.SaveCheckpoint(path);
+        }
+        using var resumed = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm, epochs: 3, seed: 99));
+        resumed.LoadCheckpoint(path);
+        Assert.AreEqual(1, resumed.CompletedEpochs);
+        var result = resumed.Fit(data);
+        Assert.AreEqual(3, result.History.Count);
+        CollectionAssert.AreEqual(Weights(straight), Weights(resumed));
+        Assert.AreEqual(straight.History[^1].TrainLoss, resumed.History[^1].TrainLoss, 1e-12);
+        Assert.IsFalse(Directory.GetFiles(Path.GetDirectoryName(path)!).Any(f => f.Contains(".tmp")), "no temporary file may remain");
+    }
+
+    [TestMethod]
+    public void CheckpointOfAnotherRunIsRejected()
+    {
+        var data = TestData.MnistTrain(5);
+        string path = Path.Combine(TestSetup.TempFolder(), "run.ckpt");
+        using (var t = new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop, epochs: 1))) t.SaveCheckpoint(path);
+        using var other = new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.SimplifiedTargetProp));
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => other.LoadCheckpoint(path));
+        StringAssert.Contains(e.Message, "Backprop");
+        File.WriteAllBytes(path, new byte[] { 1, 2, 3 });
+        Assert.ThrowsExactly<InvalidDataException>(() => other.LoadCheckpoint(path));
+    }
+
+    [TestMethod]
+    public void DiagnosticsAreRecordedPerLayer()
+    {
+        var data = TestData.MnistTrain(10);
+        using var bp = new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop, epochs: 1));
+        var bpMetrics = bp.Fit(data).History[0];
+        Assert.IsTrue(bpMetrics.AlignmentAngles.All(a => a is < 1e-2), "BP is aligned with itself: " + string.Join(", ", bpMetrics.AlignmentAngles));
+
+        using var sdtp = new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.SimplifiedTargetProp, epochs: 1));
+        var m = sdtp.Fit(data, validation: TestData.MnistTest(100)).History[0];
+        Assert.AreEqual(3, m.AlignmentAngles.Count);
+        Assert.IsTrue(m.AlignmentAngles[0] is > 1 and < 180, "a TP update of the first layer is not BP's");
+        Assert.IsTrue(m.AlignmentAngles[2] is < 1e-2, "the output layer is trained on the task loss in every algorithm");
+        Assert.IsNull(m.ReconstructionErrors[0]);
+        Assert.IsTrue(m.ReconstructionErrors[1] > 0 && m.ReconstructionErrors[2] > 0);
+        Assert.IsTrue(m.TargetDistances[0] > 0 && m.TargetDistances[1] > 0);
+        Assert.IsNotNull(m.ValidationAccuracy);
+        Assert.IsNotNull(m.InverseLoss);
+    }
+
+    [TestMethod]
+    public void AlternatingScheduleTrainsInversesThenForwardWeights()
+    {
+        var data = TestData.MnistTrain(20);
+        var options = Options(AlgorithmKind.DifferenceTargetProp, epochs: 3) with { HyperParameters = Options(AlgorithmKind.DifferenceTargetProp).HyperParameters with { Schedule = TrainingSchedule.Alternating } };
+        using var trainer = new NetworkTrainer(NetworkSpec.Parse("fc(64) fc(64)"), data.Shape, 10, options);
+        var history = trainer.Fit(data).History;
+        Assert.AreEqual(3, history.Count);
+        Assert.IsTrue(history.All(h => h.InverseLoss is not null));
+        Assert.IsTrue(history[^1].TrainLoss < history[0].TrainLoss);
+    }
+
+    [TestMethod]
+    public void CancellationStopsAndKeepsCompletedEpochs()
+    {
+        var data = TestData.MnistTrain(10);
+        using var trainer = new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop, epochs: 50));
+        using var cts = new CancellationTokenSource();
+        var result = trainer.Fit(data, onEpoch: m => { if (m.Epoch == 2) cts.Cancel(); }, cancellation: cts.Token);
+        Assert.IsTrue(result.Cancelled);
+        Assert.AreEqual(2, result.History.Count);
+    }
+
+    [TestMethod]
+    public void DivergenceStopsAndKeepsTheLastGoodWeights()
+    {
+        var data = TestData.MnistTrain(10);
+        var options = Options(AlgorithmKind.Backprop, epochs: 3) with { HyperParameters = new HyperParameters { Forward = new AdamSettings(3e37, Beta1: 0) } };
+        using var trainer = new NetworkTrainer(Spec, data.Shape, 10, options);
+        var before = Weights(trainer);
+        var result = trainer.Fit(data);
+        Assert.IsNotNull(result.Divergence, "a learning rate of 3e37 must diverge");
+        StringAssert.Contains(result.Divergence, "epoch 1");
+        Assert.IsTrue(Weights(trainer).All(float.IsFinite), "weights must be the last finite ones");
+        CollectionAssert.AreEqual(before, Weights(trainer));
+    }
+
+    [TestMethod]
+    public void BadOptionsAndDataGiveErrorsNamingThem()
+    {
+        var data = TestData.MnistTrain(5);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop) with { BatchSize = 0 })).Message, "BatchSize");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop) with { Epochs = 0 })).Message, "Epochs");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new NetworkTrainer(Spec, data.Shape, 10,
+            Options(AlgorithmKind.Backprop) with { HyperParameters = new HyperParameters { Forward = new AdamSettings(0) } })).Message, "LearningRate");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new NetworkTrainer(Spec, data.Shape, 10,
+            Options(AlgorithmKind.Backprop) with { HyperParameters = new HyperParameters { Sigma = -1 } })).Message, "Sigma");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop) with { Device = "tpu" })).Message, "tpu");
+        using var trainer = new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop));
+        var wrong = new InMemoryDataset(new float[3 * 100], new int[3], new ImageShape(1, 10, 10), 10);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(wrong)).Message, "1x28x28");
+    }
+
+    [TestMethod]
+    public void CudaWithoutCudaGivesAClearError()
+    {
+        if (cuda.is_available()) Assert.Inconclusive("CUDA is available here; the error path cannot be exercised.");
+        var data = TestData.MnistTrain(5);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => new NetworkTrainer(Spec, data.Shape, 10, Options(AlgorithmKind.Backprop) with { Device = "cuda" }));
+        StringAssert.Contains(e.Message, "TorchSharp-cuda-linux");
+    }
+}
