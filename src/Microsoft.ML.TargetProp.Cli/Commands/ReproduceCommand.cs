@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Spectre.Console;
+
+namespace Microsoft.ML.TargetProp.Cli.Commands;
+
+/// <summary><c>tpnet reproduce</c>: runs Table 1 cells with Table 5 hyperparameters and prints paper vs ours.</summary>
+public static class ReproduceCommand
+{
+    private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run (mnist-lc, mnist-fc)", DefaultValueFactory = _ => "mnist-lc" };
+    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "dataset", DefaultValueFactory = _ => "mnist" };
+    private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget per cell", DefaultValueFactory = _ => 10 };
+    private static readonly Option<string?> OnlyOption = new("--only") { Description = "comma-separated algorithms to run (e.g. bp,sdtp)" };
+    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
+    private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
+    private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
+    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
+    private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md)", DefaultValueFactory = _ => "tpnet-reproduce" };
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("reproduce", "Run the paper's Table 1 cells for an architecture with Table 5 hyperparameters and compare the test errors.")
+        {
+            ArchOption, DatasetOption, EpochsOption, OnlyOption, ThreadsOption, TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
+        };
+        command.SetAction((ParseResult parse, CancellationToken cancellation) =>
+        {
+            string arch = parse.GetValue(ArchOption)!;
+            var only = parse.GetValue(OnlyOption)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var cells = PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase) && (only is null || only.Contains(c.Algorithm, StringComparer.OrdinalIgnoreCase))).ToList();
+            if (cells.Count == 0)
+                throw new ArgumentException($"No Table 1 cells for --arch '{arch}'{(only is null ? "" : $" and --only '{string.Join(",", only)}'")}; known: {string.Join(", ", PaperTable1.Cells.Select(c => c.Architecture).Distinct())}.");
+            string output = parse.GetValue(OutputOption)!;
+            var locator = new DatasetLocator(parse.GetValue(DataDirOption));
+            var rows = new List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)>();
+            foreach (var cell in cells)
+            {
+                if (cancellation.IsCancellationRequested) break;
+                var request = new TrainRequest
+                {
+                    Dataset = parse.GetValue(DatasetOption)!,
+                    Algorithm = cell.Algorithm,
+                    Architecture = cell.Architecture,
+                    Schedule = cell.Schedule,
+                    Epochs = parse.GetValue(EpochsOption),
+                    Threads = parse.GetValue(ThreadsOption),
+                    TrainLimit = parse.GetValue(TrainLimitOption),
+                    TestLimit = parse.GetValue(TestLimitOption),
+                };
+                AnsiConsole.MarkupLine("[bold]{0}[/]", Markup.Escape(request.ToCommandLine()));
+                var outcome = TrainCommand.Run(request, locator, Path.Combine(output, $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}"), 0, null, cancellation);
+                rows.Add((cell, outcome));
+                WriteReport(output, rows);
+            }
+            var table = new Table().AddColumns("architecture", "algorithm", "schedule", "paper error %", "ours: best error % (epoch)", "ours: final error %", "epochs", "s/epoch");
+            foreach (var (cell, o) in rows)
+                table.AddRow(cell.Architecture, cell.Algorithm, cell.Schedule, F(cell.TestErrorPercent), $"{F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch})",
+                    F(100 * o.Test.Error), o.Result.History.Count.ToString(CultureInfo.InvariantCulture), F(o.MedianEpochSeconds, "F1"));
+            AnsiConsole.Write(table);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
+
+    private static void WriteReport(string output, List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)> rows)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| architecture | algorithm | schedule | paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var (cell, o) in rows)
+            md.AppendLine($"| {cell.Architecture} | {cell.Algorithm} | {cell.Schedule} | {F(cell.TestErrorPercent)} | {F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch}) | {F(100 * o.Test.Error)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
+        Directory.CreateDirectory(output);
+        string path = Path.Combine(output, "results.md");
+        File.WriteAllText(path + ".tmp", md.ToString());
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}

@@ -1,0 +1,159 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
+using Spectre.Console;
+
+namespace Microsoft.ML.TargetProp.Cli.Commands;
+
+/// <summary><c>tpnet train</c>: trains one network and writes metrics.json (and the model) to the output folder.</summary>
+public static class TrainCommand
+{
+    /// <summary>Outcome of one run.</summary>
+    public sealed record Outcome(TrainRequest Request, TrainingResult Result, EvaluationResult Test, double BestTestAccuracy, int BestEpoch, double MedianEpochSeconds);
+
+    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files", DefaultValueFactory = _ => "mnist" };
+    private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = "bp, fa, dfa, dtp, sdtp or ao-sdtp", DefaultValueFactory = _ => "sdtp" };
+    private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
+    private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
+    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use (an architecture preset name, or none); defaults to the --arch preset" };
+    private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "number of epochs", DefaultValueFactory = _ => 3 };
+    private static readonly Option<int> BatchOption = new("--batch-size", "-b") { Description = "minibatch size (the original DTP code used 100)", DefaultValueFactory = _ => 100 };
+    private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads (default: all cores)" };
+    private static readonly Option<string> DeviceOption = new("--device") { Description = "cpu, or cuda when a CUDA libtorch is referenced", DefaultValueFactory = _ => "cpu" };
+    private static readonly Option<double?> LrOption = new("--lr") { Description = "forward Adam learning rate (overrides Table 5)" };
+    private static readonly Option<double?> InverseLrOption = new("--inverse-lr") { Description = "inverse Adam learning rate (overrides Table 5)" };
+    private static readonly Option<double?> AlphaOption = new("--alpha") { Description = "DTP target step α (overrides Table 5)" };
+    private static readonly Option<double?> SigmaOption = new("--sigma") { Description = "inverse-training noise σ (overrides Table 5)" };
+    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => 512 };
+    private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
+    private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
+    private static readonly Option<double> ValidationOption = new("--validation-fraction") { Description = "hold out this fraction of the training set for per-epoch validation (0: report test accuracy per epoch, the paper's protocol)", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int?> EarlyStoppingOption = new("--early-stopping") { Description = "stop after N epochs without a better per-epoch accuracy" };
+    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "folder holding dataset folders (then $TARGETPROP_DATA, data/, ../shared/data)" };
+    private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-out" };
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("train", "Train a network with BP, FA, DFA, DTP, SDTP or AO-SDTP and print its test accuracy.")
+        {
+            DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, HParamsOption, EpochsOption, BatchOption, SeedOption, ThreadsOption,
+            DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,
+            EarlyStoppingOption, DataDirOption, OutputOption,
+        };
+        command.SetAction((ParseResult parse, CancellationToken cancellation) =>
+        {
+            var request = new TrainRequest
+            {
+                Dataset = parse.GetValue(DatasetOption)!,
+                Algorithm = parse.GetValue(AlgorithmOption)!,
+                Architecture = parse.GetValue(ArchOption)!,
+                Schedule = parse.GetValue(ScheduleOption)!,
+                HyperParameterPreset = parse.GetValue(HParamsOption),
+                Epochs = parse.GetValue(EpochsOption),
+                BatchSize = parse.GetValue(BatchOption),
+                Seed = parse.GetValue(SeedOption),
+                Threads = parse.GetValue(ThreadsOption),
+                Device = parse.GetValue(DeviceOption)!,
+                LearningRate = parse.GetValue(LrOption),
+                InverseLearningRate = parse.GetValue(InverseLrOption),
+                Alpha = parse.GetValue(AlphaOption),
+                Sigma = parse.GetValue(SigmaOption),
+                AuxiliaryUnits = parse.GetValue(AuxOption),
+                TrainLimit = parse.GetValue(TrainLimitOption),
+                TestLimit = parse.GetValue(TestLimitOption),
+            };
+            var outcome = Run(request, new DatasetLocator(parse.GetValue(DataDirOption)), parse.GetValue(OutputOption)!,
+                parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation);
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Test accuracy {0:P2}[/] (error {1:P2}); best per-epoch accuracy {2:P2} at epoch {3}; median {4:F1} s/epoch.",
+                outcome.Test.Accuracy, outcome.Test.Error, outcome.BestTestAccuracy, outcome.BestEpoch, outcome.MedianEpochSeconds);
+            return Task.FromResult(outcome.Result.Divergence is null ? 0 : 3);
+        });
+        return command;
+    }
+
+    /// <summary>Runs one training: loads data, trains with a per-epoch table, evaluates, writes metrics.json into <paramref name="output"/>.</summary>
+    public static Outcome Run(TrainRequest request, DatasetLocator locator, string output, double validationFraction, int? earlyStopping, CancellationToken cancellation)
+    {
+        var options = request.ToOptions();
+        var spec = request.Network;
+        if (validationFraction is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException("--validation-fraction", $"--validation-fraction must be in [0, 1); got {validationFraction}.");
+        if (earlyStopping is < 1)
+            throw new ArgumentOutOfRangeException("--early-stopping", $"--early-stopping must be ≥ 1; got {earlyStopping}.");
+        var (train, test) = locator.Load(request.Dataset, request.TrainLimit, request.TestLimit);
+        InMemoryDataset monitor = test;
+        if (validationFraction > 0)
+            (train, monitor) = train.Split(validationFraction, request.Seed);
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} on {1} ({2} train, {3} {4}), architecture {5}, {6} epochs, batch {7}[/]",
+            Markup.Escape(options.Algorithm.ToString()), Markup.Escape(request.Dataset), train.Count, monitor.Count, validationFraction > 0 ? "validation" : "test",
+            Markup.Escape(spec.ToString()), options.Epochs, options.BatchSize);
+
+        using var trainer = new NetworkTrainer(spec, train.Shape, train.Classes, options);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        double best = double.NegativeInfinity;
+        int bestEpoch = 0;
+        var table = new Table().AddColumns("epoch", "train loss", "train acc", validationFraction > 0 ? "val acc" : "test acc", "inverse loss", "angle° (per layer)", "s");
+        TrainingResult result = null!;
+        AnsiConsole.Live(table).Start(context =>
+        {
+            result = trainer.Fit(train, monitor, m =>
+            {
+                if (m.ValidationAccuracy > best) { best = m.ValidationAccuracy.Value; bestEpoch = m.Epoch; }
+                table.AddRow(
+                    m.Epoch.ToString(CultureInfo.InvariantCulture),
+                    m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+                    m.TrainAccuracy.ToString("P2", CultureInfo.InvariantCulture),
+                    m.ValidationAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "",
+                    m.InverseLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "",
+                    string.Join(" ", m.AlignmentAngles.Select(a => a?.ToString("F0", CultureInfo.InvariantCulture) ?? "-")),
+                    m.Seconds.ToString("F1", CultureInfo.InvariantCulture));
+                context.Refresh();
+                if (earlyStopping is { } patience && m.Epoch - bestEpoch >= patience) stop.Cancel();
+            }, stop.Token);
+        });
+        if (result.Divergence is not null)
+            AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
+        var testResult = trainer.Evaluate(test);
+        var seconds = result.History.Select(h => h.Seconds).OrderBy(s => s).ToArray();
+        double median = seconds.Length == 0 ? double.NaN : seconds[seconds.Length / 2];
+        var outcome = new Outcome(request, result, testResult, best, bestEpoch, median);
+        Directory.CreateDirectory(output);
+        WriteJsonAtomically(Path.Combine(output, "metrics.json"), new
+        {
+            command = request.ToCommandLine(),
+            algorithm = options.Algorithm.ToString(),
+            architecture = spec.ToString(),
+            dataset = request.Dataset,
+            options.Epochs,
+            options.BatchSize,
+            options.Seed,
+            hyperParameters = options.HyperParameters,
+            testAccuracy = testResult.Accuracy,
+            testLoss = testResult.Loss,
+            bestEpochAccuracy = best,
+            bestEpoch,
+            medianEpochSeconds = median,
+            cancelled = result.Cancelled,
+            divergence = result.Divergence,
+            history = result.History,
+        });
+        return outcome;
+    }
+
+    /// <summary>Writes JSON to a temporary file and renames it over <paramref name="path"/>.</summary>
+    public static void WriteJsonAtomically(string path, object value)
+    {
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        File.Move(tmp, path, overwrite: true);
+    }
+}

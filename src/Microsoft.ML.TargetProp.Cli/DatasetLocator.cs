@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+
+namespace Microsoft.ML.TargetProp.Cli;
+
+/// <summary>
+/// Finds datasets by name: in <c>--data-dir</c>, then <c>$TARGETPROP_DATA</c>, then the repository's <c>data/</c> (MNIST is
+/// committed there), then <c>../shared/data</c>. A name can also be a folder of IDX or CIFAR-10 binary files.
+/// When nothing is found the error lists the files, their checksums and where to get them.
+/// </summary>
+public sealed class DatasetLocator
+{
+    /// <summary>A known dataset: its folder name, files (with md5) and official source.</summary>
+    public sealed record KnownDataset(string Name, string Folder, IReadOnlyList<(string File, string Md5)> Files, string Source, string[]? ClassNames = null);
+
+    /// <summary>The datasets this tool knows by name.</summary>
+    public static readonly IReadOnlyList<KnownDataset> Known = new[]
+    {
+        new KnownDataset("mnist", "mnist", new[]
+        {
+            ("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+            ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432"),
+            ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3"),
+            ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c"),
+        }, "http://yann.lecun.com/exdb/mnist/ (mirror: https://ossci-datasets.s3.amazonaws.com/mnist/)"),
+        new KnownDataset("fashion-mnist", "fashion-mnist", new[]
+        {
+            ("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
+            ("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe"),
+            ("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"),
+            ("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"),
+        }, "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/", MnistDataset.FashionClassNames),
+        new KnownDataset("cifar10", "cifar10", new[]
+        {
+            ("data_batch_1.bin", ""), ("data_batch_2.bin", ""), ("data_batch_3.bin", ""),
+            ("data_batch_4.bin", ""), ("data_batch_5.bin", ""), ("test_batch.bin", ""),
+        }, "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz (md5 c32a1d4ab5d03f1284b67883e8d87530; extract the .bin files, optionally gzip them)", CifarBinaryReader.ClassNames),
+    };
+
+    private readonly string? _dataDir;
+
+    /// <summary>Creates a locator; <paramref name="dataDir"/> is the <c>--data-dir</c> option (may be null).</summary>
+    public DatasetLocator(string? dataDir) => _dataDir = dataDir;
+
+    /// <summary>Folders searched, in order.</summary>
+    public IEnumerable<string> Roots
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(_dataDir)) yield return _dataDir;
+            var env = Environment.GetEnvironmentVariable("TARGETPROP_DATA");
+            if (!string.IsNullOrEmpty(env)) yield return env;
+            foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory }.Distinct())
+            {
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                {
+                    if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.TargetProp.sln")))
+                    {
+                        yield return Path.Combine(dir.FullName, "data");
+                        yield return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
+                        break;
+                    }
+                }
+            }
+            yield return Path.GetFullPath(Path.Combine("..", "shared", "data"));
+        }
+    }
+
+    /// <summary>Loads the train and test splits of <paramref name="dataset"/> (a known name or a folder).</summary>
+    public (InMemoryDataset Train, InMemoryDataset Test) Load(string dataset, int? trainLimit = null, int? testLimit = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataset);
+        var known = Known.FirstOrDefault(k => string.Equals(k.Name, dataset, StringComparison.OrdinalIgnoreCase));
+        if (known is null)
+        {
+            if (!Directory.Exists(dataset))
+                throw new DirectoryNotFoundException($"Dataset '{dataset}' is neither a known name ({string.Join(", ", Known.Select(k => k.Name))}) nor an existing folder.");
+            return LoadFolder(dataset, null, trainLimit, testLimit);
+        }
+        foreach (var root in Roots)
+        {
+            string folder = Path.Combine(root, known.Folder);
+            if (known.Files.All(f => File.Exists(Path.Combine(folder, f.File)) || File.Exists(Path.Combine(folder, f.File + ".gz"))
+                || (f.File.EndsWith(".gz", StringComparison.Ordinal) && File.Exists(Path.Combine(folder, f.File[..^3])))))
+                return LoadFolder(folder, known, trainLimit, testLimit);
+        }
+        throw new FileNotFoundException(MissingMessage(known));
+    }
+
+    /// <summary>The error text for a dataset that was not found.</summary>
+    public string MissingMessage(KnownDataset known)
+    {
+        var text = new StringBuilder();
+        text.Append($"Dataset '{known.Name}' was not found. Looked for a '{known.Folder}' folder in: {string.Join(", ", Roots.Distinct())}. ");
+        text.Append("It needs: ");
+        text.Append(string.Join(", ", known.Files.Select(f => string.IsNullOrEmpty(f.Md5) ? f.File : $"{f.File} (md5 {f.Md5})")));
+        text.Append($". Source: {known.Source}. Put them under --data-dir or $TARGETPROP_DATA, or run 'tpnet data fetch {known.Name}' where the internet is reachable.");
+        return text.ToString();
+    }
+
+    private static (InMemoryDataset, InMemoryDataset) LoadFolder(string folder, KnownDataset? known, int? trainLimit, int? testLimit)
+    {
+        bool cifar = Directory.EnumerateFiles(folder, "data_batch_*").Any();
+        if (cifar)
+        {
+            var batches = Enumerable.Range(1, 5).Select(i => Resolve(folder, $"data_batch_{i}.bin")).ToArray();
+            return (CifarBinaryReader.Read(batches, trainLimit), CifarBinaryReader.Read(new[] { Resolve(folder, "test_batch.bin") }, testLimit));
+        }
+        return (MnistDataset.Load(folder, train: true, trainLimit, known?.ClassNames), MnistDataset.Load(folder, train: false, testLimit, known?.ClassNames));
+    }
+
+    private static string Resolve(string folder, string name)
+    {
+        string plain = Path.Combine(folder, name);
+        if (File.Exists(plain)) return plain;
+        if (File.Exists(plain + ".gz")) return plain + ".gz";
+        throw new FileNotFoundException($"'{name}' (or '{name}.gz') was not found in '{folder}'.", plain);
+    }
+}

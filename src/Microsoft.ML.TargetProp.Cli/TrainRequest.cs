@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
+
+namespace Microsoft.ML.TargetProp.Cli;
+
+/// <summary>One training run as the command line describes it; turns into engine options and a reproducible command.</summary>
+public sealed record TrainRequest
+{
+    /// <summary>Dataset name or folder.</summary>
+    public string Dataset { get; init; } = "mnist";
+
+    /// <summary>Algorithm short name.</summary>
+    public string Algorithm { get; init; } = "sdtp";
+
+    /// <summary>Architecture preset or spec.</summary>
+    public string Architecture { get; init; } = "mnist-lc";
+
+    /// <summary>parallel or alternating.</summary>
+    public string Schedule { get; init; } = "parallel";
+
+    /// <summary>Table 5 column to take hyperparameters from (an architecture preset name), or "none".</summary>
+    public string? HyperParameterPreset { get; init; }
+
+    /// <summary>Epochs.</summary>
+    public int Epochs { get; init; } = 3;
+
+    /// <summary>Minibatch size.</summary>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>Seed.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>libtorch threads (null = all cores).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Torch device.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Overrides of Table 5 values.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Inverse learning rate override.</summary>
+    public double? InverseLearningRate { get; init; }
+
+    /// <summary>α override.</summary>
+    public double? Alpha { get; init; }
+
+    /// <summary>σ override.</summary>
+    public double? Sigma { get; init; }
+
+    /// <summary>AO-SDTP auxiliary units.</summary>
+    public int AuxiliaryUnits { get; init; } = 512;
+
+    /// <summary>Keep only the first N training examples.</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>Keep only the first N test examples.</summary>
+    public int? TestLimit { get; init; }
+
+    /// <summary>The network specification.</summary>
+    public NetworkSpec Network => NetworkSpec.Parse(Architecture);
+
+    /// <summary>The training schedule.</summary>
+    public TrainingSchedule ParsedSchedule => Schedule.ToLowerInvariant() switch
+    {
+        "parallel" or "par" => TrainingSchedule.Parallel,
+        "alternating" or "alt" => TrainingSchedule.Alternating,
+        _ => throw new ArgumentException($"Unknown --schedule '{Schedule}'; expected parallel or alternating."),
+    };
+
+    /// <summary>The Table 5 column used (explicit, else the architecture preset's, else none).</summary>
+    public string? EffectivePreset =>
+        HyperParameterPreset is { } p ? (p.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : p)
+        : NetworkPresets.TryGet(Architecture, out var preset) ? preset.Name : null;
+
+    /// <summary>Engine options.</summary>
+    public TrainingOptions ToOptions()
+    {
+        var kind = AlgorithmNames.Parse(Algorithm);
+        var schedule = ParsedSchedule;
+        var hp = EffectivePreset is { } preset ? PaperHyperParameters.Get(preset, kind, schedule) : new HyperParameters { Schedule = schedule };
+        if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
+        if (InverseLearningRate is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
+        if (Alpha is { } a) hp = hp with { Alpha = a };
+        if (Sigma is { } s) hp = hp with { Sigma = s };
+        hp = hp with { AuxiliaryUnits = AuxiliaryUnits };
+        return new TrainingOptions
+        {
+            Algorithm = kind,
+            HyperParameters = hp,
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            Seed = Seed,
+            Device = Device,
+            NumberOfThreads = Threads,
+        };
+    }
+
+    /// <summary>The command line that reproduces this run.</summary>
+    public string ToCommandLine()
+    {
+        var parts = new List<string>
+        {
+            "dotnet run --project src/Microsoft.ML.TargetProp.Cli -c Release -- train",
+            $"--dataset {Dataset}", $"--algorithm {Algorithm}", $"--arch \"{Architecture}\"", $"--schedule {Schedule}",
+            $"--epochs {Epochs}", $"--batch-size {BatchSize}", $"--seed {Seed}",
+        };
+        if (HyperParameterPreset is not null) parts.Add($"--hparams {HyperParameterPreset}");
+        if (Threads is { } t) parts.Add($"--threads {t}");
+        if (LearningRate is { } lr) parts.Add(Inv($"--lr {lr}"));
+        if (InverseLearningRate is { } ilr) parts.Add(Inv($"--inverse-lr {ilr}"));
+        if (Alpha is { } a) parts.Add(Inv($"--alpha {a}"));
+        if (Sigma is { } s) parts.Add(Inv($"--sigma {s}"));
+        if (AuxiliaryUnits != 512) parts.Add($"--aux {AuxiliaryUnits}");
+        if (TrainLimit is { } tl) parts.Add($"--train-limit {tl}");
+        if (TestLimit is { } sl) parts.Add($"--test-limit {sl}");
+        return string.Join(" ", parts);
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
