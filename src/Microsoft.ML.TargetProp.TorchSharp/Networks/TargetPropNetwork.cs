@@ -58,6 +58,35 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The forward weights θ = (W_l, b_l) of every layer.</summary>
     public IEnumerable<Parameter> ForwardParameters => _layers.SelectMany(l => new[] { l.Weight, l.Bias });
 
+    /// <summary>Copies the weights into a <see cref="TargetPropModelParameters"/> for managed scoring and saving.</summary>
+    public TargetPropModelParameters ToModelParameters(AlgorithmKind algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null)
+    {
+        var layers = _layers.Select(l => new LayerParameters(ToArray(l.Weight), ToArray(l.Bias))).ToArray();
+        return new TargetPropModelParameters(Spec, InputShape, Classes, layers, algorithm, hyperParameters, history);
+    }
+
+    /// <summary>Loads weights from <paramref name="model"/>, which must have this network's architecture.</summary>
+    public void LoadModelParameters(TargetPropModelParameters model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.Network.Equals(Spec) || model.InputShape != InputShape || model.Classes != Classes)
+            throw new ArgumentException($"The model is '{model.Network}' on {model.InputShape} with {model.Classes} classes; this network is '{Spec}' on {InputShape} with {Classes}.", nameof(model));
+        using var _ = no_grad();
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            using var w = tensor(model.Layers[i].Weight).reshape(_layers[i].Weight.shape);
+            using var b = tensor(model.Layers[i].Bias).reshape(_layers[i].Bias.shape);
+            _layers[i].Weight.copy_(w);
+            _layers[i].Bias.copy_(b);
+        }
+    }
+
+    private static float[] ToArray(Tensor t)
+    {
+        using var cpu = t.detach().cpu().contiguous();
+        return cpu.data<float>().ToArray();
+    }
+
     /// <summary>Logits for a batch [N, …input shape] (or [N, C·H·W]).</summary>
     public override Tensor forward(Tensor input)
     {

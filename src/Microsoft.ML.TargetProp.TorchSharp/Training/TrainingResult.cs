@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Microsoft.ML.TargetProp.Model;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Microsoft.ML.TargetProp.TorchSharp.Training;
+namespace Microsoft.ML.TargetProp.Model;
 
 /// <summary>What one epoch measured.</summary>
 public sealed record EpochMetrics

@@ -1,0 +1,89 @@
+using System;
+using System.Linq;
+using System.Numerics.Tensors;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.Inference;
+
+/// <summary>
+/// The forward pass of a trained network in plain .NET (System.Numerics.Tensors SIMD), so scoring needs no libtorch.
+/// Immutable and thread-safe: each call uses its own buffers.
+/// </summary>
+public sealed class ManagedNetwork
+{
+    private readonly InferenceLayer[] _layers;
+    private readonly int _bufferSize;
+    private readonly int _scratchSize;
+    private readonly ThreadLocal<float[]> _workspace;
+
+    /// <summary>Builds the forward pass of <paramref name="model"/>.</summary>
+    public ManagedNetwork(TargetPropModelParameters model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        var shapes = model.LayerInputShapes;
+        var spec = model.Network;
+        _layers = new InferenceLayer[model.Layers.Count];
+        for (int i = 0; i < spec.HiddenLayers.Count; i++)
+        {
+            _layers[i] = spec.HiddenLayers[i] switch
+            {
+                LocallyConnectedLayerSpec lc => new LocallyConnectedInference(model.Layers[i], lc, shapes[i], spec.Activation),
+                _ => new DenseInference(model.Layers[i], shapes[i].Size, shapes[i + 1].Size, spec.Activation),
+            };
+        }
+        _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, activation: null);
+        _bufferSize = _layers.Max(l => Math.Max(l.InputSize, l.OutputSize));
+        _scratchSize = _layers.Max(l => l.ScratchSize);
+        _workspace = new ThreadLocal<float[]>(() => new float[2 * _bufferSize + _scratchSize]);
+    }
+
+    /// <summary>The model computed.</summary>
+    public TargetPropModelParameters Model { get; }
+
+    /// <summary>Number of input values (C·H·W).</summary>
+    public int InputSize => Model.InputShape.Size;
+
+    /// <summary>Number of classes K.</summary>
+    public int Classes => Model.Classes;
+
+    /// <summary>Writes the logits a_L of one example to <paramref name="logits"/>.</summary>
+    public void Logits(ReadOnlySpan<float> input, Span<float> logits)
+    {
+        if (input.Length != InputSize)
+            throw new ArgumentException($"The network expects {InputSize} input values ({Model.InputShape}); got {input.Length}.", nameof(input));
+        if (logits.Length < Classes)
+            throw new ArgumentException($"The output span holds {logits.Length} values; {Classes} are needed.", nameof(logits));
+        var work = _workspace.Value!;
+        var a = work.AsSpan(0, _bufferSize);
+        var b = work.AsSpan(_bufferSize, _bufferSize);
+        var scratch = work.AsSpan(2 * _bufferSize, _scratchSize);
+        ReadOnlySpan<float> current = input;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var layer = _layers[i];
+            var target = i == _layers.Length - 1 ? logits[..Classes] : (i % 2 == 0 ? a : b)[..layer.OutputSize];
+            layer.Forward(current, target, scratch);
+            current = target;
+        }
+    }
+
+    /// <summary>Writes the class probabilities softmax(a_L) of one example to <paramref name="probabilities"/>.</summary>
+    public void Predict(ReadOnlySpan<float> input, Span<float> probabilities)
+    {
+        Logits(input, probabilities);
+        TensorPrimitives.SoftMax(probabilities[..Classes], probabilities[..Classes]);
+    }
+
+    /// <summary>Class probabilities of <paramref name="count"/> examples stored row after row, in parallel over rows.</summary>
+    public void PredictBatch(ReadOnlyMemory<float> inputs, int count, Memory<float> probabilities, int? maxDegreeOfParallelism = null)
+    {
+        if (inputs.Length < (long)count * InputSize) throw new ArgumentException($"{count} examples need {(long)count * InputSize} input values; got {inputs.Length}.", nameof(inputs));
+        if (probabilities.Length < (long)count * Classes) throw new ArgumentException($"{count} examples need {(long)count * Classes} output values; got {probabilities.Length}.", nameof(probabilities));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? Environment.ProcessorCount };
+        Parallel.For(0, count, options, row =>
+            Predict(inputs.Span.Slice(row * InputSize, InputSize), probabilities.Span.Slice(row * Classes, Classes)));
+    }
+}
