@@ -31,6 +31,7 @@ public sealed class NetworkTrainer : IDisposable
     private readonly Adam _forwardOptimizer;
     private readonly Adam? _inverseOptimizer;
     private readonly List<EpochMetrics> _history = new();
+    private Action? _beforeBatch;
 
     /// <summary>Creates the network (Glorot-initialised from the seed), the algorithm's state and the optimizers.</summary>
     public NetworkTrainer(NetworkSpec spec, ImageShape inputShape, int classes, TrainingOptions options)
@@ -74,10 +75,13 @@ public sealed class NetworkTrainer : IDisposable
     /// <summary>
     /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch the
     /// network is evaluated on <paramref name="validation"/> (if given) and <paramref name="onEpoch"/> is called. Cancellation
-    /// stops after the current batch, keeping what was trained.
+    /// stops after the current batch, keeping what was trained. <paramref name="beforeBatch"/> runs before every
+    /// minibatch (a host's liveness check may throw from it).
     /// </summary>
-    public TrainingResult Fit(InMemoryDataset train, InMemoryDataset? validation = null, Action<EpochMetrics>? onEpoch = null, CancellationToken cancellation = default)
+    public TrainingResult Fit(InMemoryDataset train, InMemoryDataset? validation = null, Action<EpochMetrics>? onEpoch = null,
+        CancellationToken cancellation = default, Action? beforeBatch = null)
     {
+        _beforeBatch = beforeBatch;
         CheckData(train, nameof(train));
         if (validation is not null) CheckData(validation, nameof(validation));
         using var x = ToTensor(train);
@@ -279,6 +283,7 @@ public sealed class NetworkTrainer : IDisposable
         for (long start = 0; start < n; start += batch)
         {
             if (cancellation.IsCancellationRequested) { cancelled = true; break; }
+            _beforeBatch?.Invoke();
             long size = Math.Min(batch, n - start);
             using var step = NewDisposeScope();
             var index = order.narrow(0, start, size);

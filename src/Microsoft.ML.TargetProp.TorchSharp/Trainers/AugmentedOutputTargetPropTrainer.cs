@@ -1,0 +1,30 @@
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>AO-SDTP (Algorithm 2): SDTP whose output is augmented with an untrained random-feature output z of <see cref="Options.AuxiliaryUnits"/> units.</summary>
+public sealed class AugmentedOutputTargetPropTrainer : TargetPropTrainerBase<AugmentedOutputTargetPropTrainer.Options>
+{
+    /// <summary>Options of <see cref="AugmentedOutputTargetPropTrainer"/>; defaults are Table 5's SDTP MNIST-LC parallel values (Table 5 has no AO-SDTP column).</summary>
+    public sealed class Options : TargetPropagationTrainerOptions
+    {
+        /// <summary>k: size of the auxiliary output z (512 in the paper's CIFAR runs).</summary>
+        public int AuxiliaryUnits = 512;
+
+        /// <summary>Creates options with Table 5's SDTP MNIST-LC parallel values.</summary>
+        public Options() => ApplyPaperTargetProp(PaperHyperParameters.Get("mnist-lc", AlgorithmKind.AugmentedOutputTargetProp), "mnist-lc");
+
+        /// <summary>Options with Table 5's (SDTP) values for an architecture preset and schedule.</summary>
+        public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel)
+        {
+            var options = new Options();
+            options.ApplyPaperTargetProp(PaperHyperParameters.Get(preset, AlgorithmKind.AugmentedOutputTargetProp, schedule), preset);
+            return options;
+        }
+
+        internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters() with { AuxiliaryUnits = AuxiliaryUnits };
+    }
+
+    internal AugmentedOutputTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AlgorithmKind.AugmentedOutputTargetProp) { }
+}

@@ -1,0 +1,36 @@
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>Difference target propagation (DTP): ĥ_{L-1} = h_{L-1} − α ∂L/∂h_{L-1}, difference-corrected targets below, noise-preserving inverses.</summary>
+public sealed class DifferenceTargetPropTrainer : TargetPropTrainerBase<DifferenceTargetPropTrainer.Options>
+{
+    /// <summary>Options of <see cref="DifferenceTargetPropTrainer"/>; defaults are Table 5's MNIST-LC parallel values.</summary>
+    public sealed class Options : TargetPropagationTrainerOptions
+    {
+        /// <summary>α: step of the penultimate target (Table 4 searches [0.01, 0.2]).</summary>
+        public double Alpha = 0.1;
+
+        /// <summary>Creates options with Table 5's MNIST-LC parallel values.</summary>
+        public Options() => Apply(PaperHyperParameters.Get("mnist-lc", AlgorithmKind.DifferenceTargetProp), "mnist-lc");
+
+        /// <summary>Options with Table 5's values for an architecture preset and schedule.</summary>
+        public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel)
+        {
+            var options = new Options();
+            options.Apply(PaperHyperParameters.Get(preset, AlgorithmKind.DifferenceTargetProp, schedule), preset);
+            return options;
+        }
+
+        private void Apply(HyperParameters p, string preset)
+        {
+            ApplyPaperTargetProp(p, preset);
+            Alpha = p.Alpha;
+        }
+
+        internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters() with { Alpha = Alpha };
+    }
+
+    internal DifferenceTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AlgorithmKind.DifferenceTargetProp) { }
+}

@@ -1,0 +1,27 @@
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>Direct feedback alignment (DFA): the output error reaches every hidden layer through its own fixed random matrix.</summary>
+public sealed class DirectFeedbackAlignmentTrainer : TargetPropTrainerBase<DirectFeedbackAlignmentTrainer.Options>
+{
+    /// <summary>Options of <see cref="DirectFeedbackAlignmentTrainer"/>; defaults are Table 5's MNIST locally-connected values.</summary>
+    public sealed class Options : TargetPropTrainerOptions
+    {
+        /// <summary>Creates options with Table 5's MNIST-LC values.</summary>
+        public Options() => ApplyPaper(PaperHyperParameters.Get("mnist-lc", AlgorithmKind.DirectFeedbackAlignment), "mnist-lc");
+
+        /// <summary>Options with Table 5's values for a Table 3 architecture preset (which also becomes the architecture).</summary>
+        public static Options FromPaper(string preset)
+        {
+            var options = new Options();
+            options.ApplyPaper(PaperHyperParameters.Get(preset, AlgorithmKind.DirectFeedbackAlignment), preset);
+            return options;
+        }
+
+        internal override HyperParameters ToHyperParameters() => new() { Forward = ForwardAdam };
+    }
+
+    internal DirectFeedbackAlignmentTrainer(IHostEnvironment env, Options options) : base(env, options, AlgorithmKind.DirectFeedbackAlignment) { }
+}

@@ -1,0 +1,27 @@
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>Feedback alignment (FA): errors flow down through fixed random matrices B_l in place of W_lᵀ.</summary>
+public sealed class FeedbackAlignmentTrainer : TargetPropTrainerBase<FeedbackAlignmentTrainer.Options>
+{
+    /// <summary>Options of <see cref="FeedbackAlignmentTrainer"/>; defaults are Table 5's MNIST locally-connected values.</summary>
+    public sealed class Options : TargetPropTrainerOptions
+    {
+        /// <summary>Creates options with Table 5's MNIST-LC values.</summary>
+        public Options() => ApplyPaper(PaperHyperParameters.Get("mnist-lc", AlgorithmKind.FeedbackAlignment), "mnist-lc");
+
+        /// <summary>Options with Table 5's values for a Table 3 architecture preset (which also becomes the architecture).</summary>
+        public static Options FromPaper(string preset)
+        {
+            var options = new Options();
+            options.ApplyPaper(PaperHyperParameters.Get(preset, AlgorithmKind.FeedbackAlignment), preset);
+            return options;
+        }
+
+        internal override HyperParameters ToHyperParameters() => new() { Forward = ForwardAdam };
+    }
+
+    internal FeedbackAlignmentTrainer(IHostEnvironment env, Options options) : base(env, options, AlgorithmKind.FeedbackAlignment) { }
+}

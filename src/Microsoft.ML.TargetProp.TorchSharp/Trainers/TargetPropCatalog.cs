@@ -1,0 +1,160 @@
+using System;
+using Microsoft.ML.TargetProp.MLNetInternals;
+using Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+namespace Microsoft.ML;
+
+/// <summary>
+/// The trainers of Microsoft.ML.TargetProp on <c>mlContext.MulticlassClassification.Trainers</c>. Each has a flat-argument
+/// overload and an <c>Options</c> overload; defaults are Table 5's MNIST locally-connected values.
+/// </summary>
+public static class TargetPropCatalog
+{
+    /// <summary>Simplified difference target propagation (SDTP).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column (C×H×W for images).</param>
+    /// <param name="architecture">Table 3 preset or spec, e.g. "mnist-lc" or "lc(3x3,32,2) fc(1024)".</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: Table 5).</param>
+    /// <param name="sigma">Inverse-training noise σ (null: Table 5).</param>
+    /// <param name="seed">Random seed.</param>
+    public static SimplifiedTargetPropTrainer SimplifiedTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
+        int batchSize = 100, double? learningRate = null, double? sigma = null, int seed = 0)
+    {
+        var options = new SimplifiedTargetPropTrainer.Options();
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        if (sigma is { } s) options.Sigma = s;
+        return SimplifiedTargetProp(catalog, options);
+    }
+
+    /// <summary>Simplified difference target propagation (SDTP) with all options.</summary>
+    public static SimplifiedTargetPropTrainer SimplifiedTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, SimplifiedTargetPropTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>Difference target propagation (DTP).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: Table 5).</param>
+    /// <param name="alpha">Penultimate target step α (null: Table 5).</param>
+    /// <param name="seed">Random seed.</param>
+    public static DifferenceTargetPropTrainer DifferenceTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
+        int batchSize = 100, double? learningRate = null, double? alpha = null, int seed = 0)
+    {
+        var options = new DifferenceTargetPropTrainer.Options();
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        if (alpha is { } a) options.Alpha = a;
+        return DifferenceTargetProp(catalog, options);
+    }
+
+    /// <summary>Difference target propagation (DTP) with all options.</summary>
+    public static DifferenceTargetPropTrainer DifferenceTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, DifferenceTargetPropTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>SDTP with an augmented output (AO-SDTP, Algorithm 2).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="auxiliaryUnits">Size k of the auxiliary output.</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: Table 5).</param>
+    /// <param name="seed">Random seed.</param>
+    public static AugmentedOutputTargetPropTrainer AugmentedOutputTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
+        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int seed = 0)
+    {
+        var options = new AugmentedOutputTargetPropTrainer.Options { AuxiliaryUnits = auxiliaryUnits };
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        return AugmentedOutputTargetProp(catalog, options);
+    }
+
+    /// <summary>AO-SDTP with all options.</summary>
+    public static AugmentedOutputTargetPropTrainer AugmentedOutputTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, AugmentedOutputTargetPropTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>Feedback alignment (FA).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam learning rate (null: Table 5).</param>
+    /// <param name="seed">Random seed.</param>
+    public static FeedbackAlignmentTrainer FeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
+        int batchSize = 100, double? learningRate = null, int seed = 0)
+    {
+        var options = new FeedbackAlignmentTrainer.Options();
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        return FeedbackAlignment(catalog, options);
+    }
+
+    /// <summary>Feedback alignment (FA) with all options.</summary>
+    public static FeedbackAlignmentTrainer FeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, FeedbackAlignmentTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>Direct feedback alignment (DFA).</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam learning rate (null: Table 5).</param>
+    /// <param name="seed">Random seed.</param>
+    public static DirectFeedbackAlignmentTrainer DirectFeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
+        int batchSize = 100, double? learningRate = null, int seed = 0)
+    {
+        var options = new DirectFeedbackAlignmentTrainer.Options();
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        return DirectFeedbackAlignment(catalog, options);
+    }
+
+    /// <summary>Direct feedback alignment (DFA) with all options.</summary>
+    public static DirectFeedbackAlignmentTrainer DirectFeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, DirectFeedbackAlignmentTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>The backpropagation baseline on the same architectures.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam learning rate (null: Table 5).</param>
+    /// <param name="seed">Random seed.</param>
+    public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
+        int batchSize = 100, double? learningRate = null, int seed = 0)
+    {
+        var options = new BackpropTrainer.Options();
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        return Backprop(catalog, options);
+    }
+
+    /// <summary>The backpropagation baseline with all options.</summary>
+    public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, BackpropTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int seed)
+    {
+        options.LabelColumnName = label;
+        options.FeatureColumnName = features;
+        options.Architecture = architecture;
+        options.NumberOfEpochs = epochs;
+        options.BatchSize = batchSize;
+        options.Seed = seed;
+        if (learningRate is { } lr) options.LearningRate = lr;
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.MLNetInternals;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
+using Microsoft.ML.TargetProp.Transforms;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>
+/// An ML.NET multiclass trainer estimator: reads the feature and label columns, trains the network with the algorithm
+/// on TorchSharp (logging each epoch through mlContext.Log, reporting progress, honouring MLContext.CancelExecution
+/// between batches) and returns a <see cref="TargetPropTransformer"/> that scores without libtorch.
+/// </summary>
+/// <typeparam name="TOptions">The trainer's options.</typeparam>
+public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTransformer>
+    where TOptions : TargetPropTrainerOptions
+{
+    private readonly IHostEnvironment _env;
+
+    /// <summary>Creates the estimator.</summary>
+    private protected TargetPropTrainerBase(IHostEnvironment env, TOptions options, AlgorithmKind algorithm)
+    {
+        _env = env ?? throw new ArgumentNullException(nameof(env));
+        TrainerOptions = options ?? throw new ArgumentNullException(nameof(options));
+        Algorithm = algorithm;
+    }
+
+    /// <summary>The options (read at <see cref="Fit"/>).</summary>
+    public TOptions TrainerOptions { get; }
+
+    /// <summary>The learning algorithm.</summary>
+    public AlgorithmKind Algorithm { get; }
+
+    /// <summary>Name used in logs: the trainer's type name.</summary>
+    public string Name => GetType().Name;
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        SchemaShapes.MulticlassOutput(inputSchema, TrainerOptions.LabelColumnName, TrainerOptions.FeatureColumnName, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
+
+    /// <inheritdoc />
+    public TargetPropTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TrainerOptions.Validate();
+        var spec = NetworkSpec.Parse(TrainerOptions.Architecture);
+        var hyperParameters = TrainerOptions.ToHyperParameters();
+        var trainingOptions = new TrainingOptions
+        {
+            Algorithm = Algorithm,
+            HyperParameters = hyperParameters,
+            Epochs = TrainerOptions.NumberOfEpochs,
+            BatchSize = TrainerOptions.BatchSize,
+            Seed = TrainerOptions.Seed,
+            Device = TrainerOptions.Device,
+            NumberOfThreads = TrainerOptions.NumberOfThreads,
+            Diagnostics = TrainerOptions.Diagnostics,
+        };
+        trainingOptions.Validate();
+
+        var (features, featureType) = DataViewReader.FeatureColumn(input.Schema, TrainerOptions.FeatureColumnName);
+        var (label, classes) = DataViewReader.LabelColumn(input.Schema, TrainerOptions.LabelColumnName);
+        var shape = DataViewReader.Shape(features, featureType, TrainerOptions.ImageShape, spec.NeedsImageShape, TrainerOptions.Architecture);
+        spec.Shapes(shape);
+        var labelValues = LabelKeyValues.FromColumn(label);
+
+        using var host = HostAccess.Start(_env, Name, TrainerOptions.NumberOfEpochs);
+        var (train, skipped) = DataViewReader.Read(input, features, label, shape, classes, "training data");
+        if (skipped > 0) host.Warning($"{skipped} training rows with a missing label were skipped.");
+        CheckClasses(train, labelValues);
+        InMemoryDataset? validation = null;
+        if (TrainerOptions.ValidationSet is { } validationSet)
+        {
+            var (vf, vType) = DataViewReader.FeatureColumn(validationSet.Schema, TrainerOptions.FeatureColumnName, "validation set");
+            var (vl, vClasses) = DataViewReader.LabelColumn(validationSet.Schema, TrainerOptions.LabelColumnName, "validation set");
+            if (vType.Size != featureType.Size || vClasses != classes)
+                throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet), $"The validation set has {vType.Size} features and {vClasses} classes; the training data has {featureType.Size} and {classes}.");
+            validation = DataViewReader.Read(validationSet, vf, vl, shape, classes, "validation set").Data;
+            if (validation.Count == 0) validation = null;
+        }
+
+        host.Info($"Training {spec} on {train.Count} examples of {shape} with {Algorithm} for {TrainerOptions.NumberOfEpochs} epochs, batch {TrainerOptions.BatchSize}.");
+        using var trainer = new NetworkTrainer(spec, shape, classes, trainingOptions);
+        var result = trainer.Fit(train, validation, m =>
+        {
+            host.Info(string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train loss {2:F4}, train accuracy {3:P2}{4}{5}, {6:F1} s.",
+                m.Epoch, TrainerOptions.NumberOfEpochs, m.TrainLoss, m.TrainAccuracy,
+                m.ValidationAccuracy is { } va ? string.Format(CultureInfo.InvariantCulture, ", validation accuracy {0:P2}", va) : "",
+                m.InverseLoss is { } il ? string.Format(CultureInfo.InvariantCulture, ", inverse loss {0:F4}", il) : "",
+                m.Seconds));
+            host.Progress(m.Epoch, m.TrainLoss, m.TrainAccuracy);
+            TrainerOptions.MetricsCallback?.Invoke(m);
+        }, beforeBatch: host.CheckAlive);
+        if (result.Divergence is not null) host.Warning(result.Divergence);
+        var model = trainer.Network.ToModelParameters(Algorithm, hyperParameters, result.History);
+        return new TargetPropTransformer(model, TrainerOptions.FeatureColumnName, labelValues, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
+    }
+
+    private static void CheckClasses(InMemoryDataset train, LabelKeyValues? values)
+    {
+        if (train.Count == 0)
+            throw new InvalidOperationException("The training data has no rows with a label; nothing to train on.");
+        var counts = new int[train.Classes];
+        foreach (int l in train.Labels) counts[l]++;
+        int present = counts.Count(c => c > 0);
+        if (present < 2)
+            throw new InvalidOperationException($"The training data holds a single class ({Describe(Array.FindIndex(counts, c => c > 0), values)}); a classifier needs at least two.");
+        var missing = Enumerable.Range(0, counts.Length).Where(i => counts[i] == 0).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidOperationException($"The label key has {counts.Length} classes but {string.Join(", ", missing.Take(10).Select(i => Describe(i, values)))} {(missing.Length == 1 ? "has" : "have")} no training examples; remove unused key values (fit MapValueToKey on the training data) or add examples.");
+    }
+
+    private static string Describe(int index, LabelKeyValues? values) =>
+        values is null ? $"key {index + 1}" : $"'{values.Names[index]}' (key {index + 1})";
+}

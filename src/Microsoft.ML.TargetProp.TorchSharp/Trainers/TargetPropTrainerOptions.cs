@@ -1,0 +1,88 @@
+using System;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>Options shared by every trainer of this package (ML.NET conventions: public fields with defaults).</summary>
+public abstract class TargetPropTrainerOptions
+{
+    /// <summary>Label column: a key (use MapValueToKey). Default "Label".</summary>
+    public string LabelColumnName = "Label";
+
+    /// <summary>Feature column: a known-size Vector&lt;Single&gt;, planar C×H×W for images (as ExtractPixels gives). Default "Features".</summary>
+    public string FeatureColumnName = "Features";
+
+    /// <summary>Output column of class probabilities. Default "Score".</summary>
+    public string ScoreColumnName = "Score";
+
+    /// <summary>Output key column of the predicted class. Default "PredictedLabel".</summary>
+    public string PredictedLabelColumnName = "PredictedLabel";
+
+    /// <summary>Architecture: a Table 3 preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or a spec such as "lc(3x3,32,2) fc(1024)". Default "mnist-lc".</summary>
+    public string Architecture = "mnist-lc";
+
+    /// <summary>Shape C×H×W of the features when their vector type does not carry it (ExtractPixels' output does). Needed by locally-connected layers.</summary>
+    public ImageShape? ImageShape;
+
+    /// <summary>Number of passes over the training data. Default 10.</summary>
+    public int NumberOfEpochs = 10;
+
+    /// <summary>Minibatch size; the paper does not state it, the original DTP code used 100. Default 100.</summary>
+    public int BatchSize = 100;
+
+    /// <summary>Adam learning rate of the forward weights θ.</summary>
+    public double LearningRate = 1e-4;
+
+    /// <summary>Adam β1 of the forward weights.</summary>
+    public double Beta1 = 0.9;
+
+    /// <summary>Adam β2 of the forward weights.</summary>
+    public double Beta2 = 0.99;
+
+    /// <summary>Adam ϵ of the forward weights.</summary>
+    public double Epsilon = 1e-8;
+
+    /// <summary>Seed of every random choice (weights, feedback, shuffling, noise); training is deterministic on CPU for a seed. Default 0.</summary>
+    public int Seed;
+
+    /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
+    public int? NumberOfThreads;
+
+    /// <summary>Torch device: "cpu" (default) or "cuda" when the app references TorchSharp-cuda-linux/-windows.</summary>
+    public string Device = "cpu";
+
+    /// <summary>Data evaluated after every epoch (its accuracy is reported through <see cref="MetricsCallback"/> and the log).</summary>
+    public IDataView? ValidationSet;
+
+    /// <summary>Called after every epoch with its metrics (loss, accuracies, inverse loss, per-layer alignment angles, seconds).</summary>
+    public Action<EpochMetrics>? MetricsCallback;
+
+    /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
+    public bool Diagnostics = true;
+
+    /// <summary>Throws an error naming the option when a value is out of range.</summary>
+    internal virtual void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Architecture)) throw new ArgumentOutOfRangeException(nameof(Architecture), "Options.Architecture must name a preset or a spec such as \"lc(3x3,32,2) fc(1024)\".");
+        if (NumberOfEpochs < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), $"Options.NumberOfEpochs must be ≥ 1; got {NumberOfEpochs}.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"Options.BatchSize must be ≥ 1; got {BatchSize}.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"Options.LearningRate must be a finite number > 0; got {LearningRate}.");
+        if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"Options.NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+    }
+
+    /// <summary>The forward Adam settings.</summary>
+    internal AdamSettings ForwardAdam => new(LearningRate, Beta1, Beta2, Epsilon);
+
+    /// <summary>This algorithm's hyperparameters.</summary>
+    internal abstract HyperParameters ToHyperParameters();
+
+    /// <summary>Copies Table 5's values for <paramref name="preset"/> into these options (and sets the architecture if it is a preset).</summary>
+    protected void ApplyPaper(HyperParameters p, string preset)
+    {
+        LearningRate = p.Forward.LearningRate;
+        Beta1 = p.Forward.Beta1;
+        Beta2 = p.Forward.Beta2;
+        Epsilon = p.Forward.Epsilon;
+        if (NetworkPresets.TryGet(preset, out _)) Architecture = preset;
+    }
+}

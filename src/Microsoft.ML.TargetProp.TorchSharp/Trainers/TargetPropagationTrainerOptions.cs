@@ -1,0 +1,58 @@
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>Options of the target-propagation trainers (DTP, SDTP, AO-SDTP): inverse optimizer, σ, schedule.</summary>
+public abstract class TargetPropagationTrainerOptions : TargetPropTrainerOptions
+{
+    /// <summary>Adam learning rate of the inverse weights λ.</summary>
+    public double InverseLearningRate = 1e-3;
+
+    /// <summary>Adam β1 of the inverse weights.</summary>
+    public double InverseBeta1 = 0.9;
+
+    /// <summary>Adam β2 of the inverse weights.</summary>
+    public double InverseBeta2 = 0.999;
+
+    /// <summary>Adam ϵ of the inverse weights.</summary>
+    public double InverseEpsilon = 1e-4;
+
+    /// <summary>σ: standard deviation of the Gaussian noise used to train the inverses g_l.</summary>
+    public double Sigma = 0.1;
+
+    /// <summary>Parallel (both losses every minibatch) or alternating (an inverse epoch, then a forward epoch).</summary>
+    public TrainingSchedule Schedule = TrainingSchedule.Parallel;
+
+    /// <summary>a of the hybrid g = a·g_bp + (1 − a)·g_tp (section 5.6); 0 = pure target propagation.</summary>
+    public double BpMix;
+
+    /// <inheritdoc />
+    internal override void Validate()
+    {
+        base.Validate();
+        if (!(InverseLearningRate > 0) || double.IsInfinity(InverseLearningRate)) throw new System.ArgumentOutOfRangeException(nameof(InverseLearningRate), $"Options.InverseLearningRate must be a finite number > 0; got {InverseLearningRate}.");
+        if (!(Sigma >= 0) || double.IsInfinity(Sigma)) throw new System.ArgumentOutOfRangeException(nameof(Sigma), $"Options.Sigma (σ) must be a finite number ≥ 0; got {Sigma}.");
+        if (!(BpMix >= 0 && BpMix <= 1)) throw new System.ArgumentOutOfRangeException(nameof(BpMix), $"Options.BpMix must be in [0, 1]; got {BpMix}.");
+    }
+
+    internal HyperParameters TargetPropHyperParameters() => new()
+    {
+        Forward = ForwardAdam,
+        Inverse = new AdamSettings(InverseLearningRate, InverseBeta1, InverseBeta2, InverseEpsilon),
+        Sigma = Sigma,
+        Schedule = Schedule,
+        BpMix = BpMix,
+    };
+
+    /// <summary>Copies Table 5's forward and inverse values.</summary>
+    protected void ApplyPaperTargetProp(HyperParameters p, string preset)
+    {
+        ApplyPaper(p, preset);
+        InverseLearningRate = p.Inverse.LearningRate;
+        InverseBeta1 = p.Inverse.Beta1;
+        InverseBeta2 = p.Inverse.Beta2;
+        InverseEpsilon = p.Inverse.Epsilon;
+        Sigma = p.Sigma;
+        Schedule = p.Schedule;
+    }
+}

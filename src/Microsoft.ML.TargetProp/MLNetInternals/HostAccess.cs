@@ -1,0 +1,66 @@
+using System;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.TargetProp.MLNetInternals;
+
+/// <summary>
+/// What the trainers need from ML.NET's host: the environment behind a catalog, log messages through mlContext.Log,
+/// the progress channel, and cancellation checks (MLContext.CancelExecution). Internal API, used through this class only.
+/// </summary>
+internal sealed class HostAccess : IDisposable
+{
+    private readonly IHost _host;
+    private readonly IChannel _channel;
+    private readonly IProgressChannel _progress;
+    private double _epoch, _epochs, _loss = double.NaN, _accuracy = double.NaN;
+
+    private HostAccess(IHostEnvironment env, string name, int epochs)
+    {
+        _host = env.Register(name);
+        _channel = _host.Start(name);
+        _progress = _host.StartProgressChannel(name);
+        _epochs = epochs;
+        _progress.SetHeader(new ProgressHeader(new[] { "train loss", "train accuracy" }, new[] { "epochs" }), e =>
+        {
+            e.SetProgress(0, _epoch, _epochs);
+            e.SetMetric(0, _loss);
+            e.SetMetric(1, _accuracy);
+        });
+    }
+
+    /// <summary>The environment behind a trainers catalog (mlContext.MulticlassClassification.Trainers).</summary>
+    public static IHostEnvironment Environment(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return CatalogUtils.GetEnvironment(catalog);
+    }
+
+    /// <summary>Opens a log and progress channel named <paramref name="name"/> (the trainer's name, as mlContext.Log shows it).</summary>
+    public static HostAccess Start(IHostEnvironment env, string name, int epochs) => new(env, name, epochs);
+
+    /// <summary>Writes an informational message to mlContext.Log.</summary>
+    public void Info(string message) => _channel.Info(MessageSensitivity.None, message);
+
+    /// <summary>Writes a warning to mlContext.Log.</summary>
+    public void Warning(string message) => _channel.Warning(MessageSensitivity.None, message);
+
+    /// <summary>Reports the completed epoch to the progress channel.</summary>
+    public void Progress(int epoch, double loss, double accuracy)
+    {
+        _epoch = epoch;
+        _loss = loss;
+        _accuracy = accuracy;
+        _progress.Checkpoint(loss, accuracy, epoch);
+    }
+
+    /// <summary>Throws <see cref="OperationCanceledException"/> when mlContext.CancelExecution() was called.</summary>
+    public void CheckAlive() => _host.CheckAlive();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _progress.Dispose();
+        _channel.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.IO;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.TargetProp.MLNetInternals;
+
+/// <summary>
+/// The one place that writes to and reads from ML.NET's internal model contexts. Every model is saved with a version
+/// header (written version, oldest reader that can read it, oldest version we can read back), and its payload as a
+/// length-prefixed blob that is read in bounded chunks, so a forged length cannot trigger a huge allocation.
+/// </summary>
+internal static class ModelPersistence
+{
+    private const int ChunkSize = 1 << 20;
+
+    /// <summary>ML.NET's version record for a model kind; the assembly is recorded by its simple name.</summary>
+    public static VersionInfo Version(string modelSignature, uint written, uint readable, uint weCanReadBack, string loaderSignature, Type type) =>
+        new(modelSignature, written, readable, weCanReadBack, type.Assembly.GetName().Name, loaderSignature, null);
+
+    /// <summary>Saves <paramref name="write"/>'s output under <paramref name="version"/>.</summary>
+    public static void Save(ModelSaveContext ctx, VersionInfo version, Action<BinaryWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(version);
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+            write(writer);
+        ctx.Writer.Write(payload.Length);
+        ctx.Writer.Write(payload.GetBuffer(), 0, (int)payload.Length);
+    }
+
+    /// <summary>Checks the version header and returns a reader over the payload; errors are <see cref="InvalidDataException"/>.</summary>
+    public static BinaryReader Load(IHostEnvironment env, ModelLoadContext ctx, VersionInfo version, string what)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(ctx);
+        try
+        {
+            ctx.CheckAtModel(version);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"The {what} in this model zip cannot be read by this version of Microsoft.ML.TargetProp ({e.Message}).", e);
+        }
+        long length = ctx.Reader.ReadInt64();
+        if (length < 0 || length > int.MaxValue)
+            throw new InvalidDataException($"The {what} in this model zip declares an invalid size {length}.");
+        var payload = new MemoryStream();
+        var buffer = new byte[ChunkSize];
+        long remaining = length;
+        while (remaining > 0)
+        {
+            int read = ctx.Reader.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+            if (read <= 0)
+                throw new InvalidDataException($"The {what} in this model zip is truncated: {remaining} of {length} bytes are missing.");
+            payload.Write(buffer, 0, read);
+            remaining -= read;
+        }
+        payload.Position = 0;
+        return new BinaryReader(payload);
+    }
+}

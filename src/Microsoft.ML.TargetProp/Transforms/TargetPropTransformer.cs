@@ -1,0 +1,116 @@
+using System;
+using System.IO;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.Inference;
+using Microsoft.ML.TargetProp.MLNetInternals;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.Transforms;
+
+/// <summary>
+/// Scores a float-vector feature column with a trained network: adds <c>Score</c> (class probabilities, a
+/// <c>Vector&lt;Single, K&gt;</c> with the label names as slot names) and <c>PredictedLabel</c> (a key with the label's
+/// values). Computed by a managed SIMD forward pass, so scoring apps need no libtorch. Immutable after Fit and safe to
+/// use from many threads; a single <c>PredictionEngine</c> is not thread-safe (as everywhere in ML.NET): use one per
+/// thread or a pool. Saved into and loaded from ML.NET model zips.
+/// </summary>
+public sealed class TargetPropTransformer : ITransformer
+{
+    /// <summary>Loader signature recorded in model zips.</summary>
+    internal const string LoaderSignature = "TargetPropTransformer";
+
+    private const string ModelSignature = "TPNETCLS";
+
+    private readonly ManagedNetwork _network;
+
+    /// <summary>Creates a transformer for <paramref name="model"/> reading <paramref name="featureColumnName"/>.</summary>
+    public TargetPropTransformer(TargetPropModelParameters model, string featureColumnName = "Features", LabelKeyValues? labelValues = null,
+        string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(scoreColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(predictedLabelColumnName);
+        if (labelValues is not null && labelValues.Count != model.Classes)
+            throw new ArgumentException($"{labelValues.Count} label values given for a model with {model.Classes} classes.", nameof(labelValues));
+        Model = model;
+        FeatureColumnName = featureColumnName;
+        LabelValues = labelValues;
+        ScoreColumnName = scoreColumnName;
+        PredictedLabelColumnName = predictedLabelColumnName;
+        _network = new ManagedNetwork(model);
+    }
+
+    /// <summary>The trained network: architecture, weights, algorithm, hyperparameters and per-epoch history.</summary>
+    public TargetPropModelParameters Model { get; }
+
+    /// <summary>The managed forward pass.</summary>
+    public ManagedNetwork Network => _network;
+
+    /// <summary>Input feature column (a known-size float vector of C·H·W values).</summary>
+    public string FeatureColumnName { get; }
+
+    /// <summary>Output column of class probabilities.</summary>
+    public string ScoreColumnName { get; }
+
+    /// <summary>Output key column of the most probable class.</summary>
+    public string PredictedLabelColumnName { get; }
+
+    /// <summary>The label's key values, when the training label had them.</summary>
+    public LabelKeyValues? LabelValues { get; }
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => new ScoringColumns(this, inputSchema).OutputSchema;
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new ScoringRowMapper(new ScoringColumns(this, inputSchema));
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new ScoredDataView(new ScoringColumns(this, input.Schema), input);
+    }
+
+    private static VersionInfo Version => ModelPersistence.Version(ModelSignature, written: 0x00010001, readable: 0x00010001, weCanReadBack: 0x00010001, LoaderSignature, typeof(TargetPropTransformer));
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, Version, writer =>
+    {
+        writer.Write(FeatureColumnName);
+        writer.Write(ScoreColumnName);
+        writer.Write(PredictedLabelColumnName);
+        using var model = new MemoryStream();
+        Model.Save(model);
+        writer.Write(model.Length);
+        writer.Write(model.GetBuffer(), 0, (int)model.Length);
+        writer.Write(LabelValues is not null);
+        LabelValues?.Write(writer);
+    });
+
+    // Called by ML.NET's component catalog through the LoadableClass attribute (MLNetInternals/LoadableClasses.cs).
+    private static TargetPropTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        using var reader = ModelPersistence.Load(env, ctx, Version, "target propagation classifier");
+        try
+        {
+            string features = reader.ReadString();
+            string score = reader.ReadString();
+            string predicted = reader.ReadString();
+            long modelLength = reader.ReadInt64();
+            long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+            if (modelLength < 0 || modelLength > remaining)
+                throw new InvalidDataException($"the network declares {modelLength} bytes but {remaining} remain");
+            var model = TargetPropModelParameters.Load(reader.ReadBytes((int)modelLength), "The network in this model zip");
+            var values = reader.ReadBoolean() ? LabelKeyValues.Read(reader, model.Classes) : null;
+            return new TargetPropTransformer(model, features, values, score, predicted);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"The target propagation classifier in this model zip is damaged: {e.Message}", e);
+        }
+    }
+}

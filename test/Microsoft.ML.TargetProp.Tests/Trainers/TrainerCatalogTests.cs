@@ -1,0 +1,162 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Trainers;
+using Microsoft.ML.TargetProp.Transforms;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.TargetProp.Tests.Trainers;
+
+/// <summary>The trainers used exactly like ML.NET's own multiclass trainers.</summary>
+[TestClass]
+public sealed class TrainerCatalogTests
+{
+    private const string SmallLc = "lc(3x3,8,2) fc(64)";
+
+    private static (MLContext Ml, IDataView Train, IDataView Test) Data(int perClass = 60, int test = 300)
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.LoadFromEnumerable(MnistRow.From(TestData.MnistTrain(perClass)));
+        var testData = ml.Data.LoadFromEnumerable(MnistRow.From(TestData.MnistTest(test)));
+        return (ml, train, testData);
+    }
+
+    private static SimplifiedTargetPropTrainer.Options SmallOptions() => new()
+    {
+        Architecture = SmallLc,
+        NumberOfEpochs = 5,
+        BatchSize = 20,
+        LearningRate = 2e-3,
+        InverseLearningRate = 2e-3,
+        Sigma = 0.1,
+    };
+
+    [TestMethod]
+    public void FitEvaluateSaveLoadAndPredict()
+    {
+        var (ml, train, test) = Data();
+        int epochsSeen = 0;
+        var options = SmallOptions();
+        options.MetricsCallback = m => epochsSeen = m.Epoch;
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.SimplifiedTargetProp(options))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        var model = pipeline.Fit(train);
+        Assert.AreEqual(5, epochsSeen, "MetricsCallback must see every epoch");
+
+        var scored = model.Transform(test);
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        Console.WriteLine($"micro accuracy {metrics.MicroAccuracy}, log-loss {metrics.LogLoss}, history: {string.Join("; ", model.OfType<TargetPropTransformer>().Single().Model.History.Select(h => $"{h.TrainLoss:F3} {h.TrainAccuracy:P0}"))}");
+        Assert.IsTrue(metrics.MicroAccuracy > 0.6, $"micro accuracy {metrics.MicroAccuracy}");
+        Assert.IsTrue(metrics.LogLoss < 1.5, $"log-loss {metrics.LogLoss}");
+
+        var score = scored.Schema["Score"];
+        Assert.AreEqual(10, ((VectorDataViewType)score.Type).Size);
+        VBuffer<ReadOnlyMemory<char>> slots = default;
+        score.GetSlotNames(ref slots);
+        CollectionAssert.AreEqual(Enumerable.Range(0, 10).Select(i => i.ToString()).ToArray(), slots.DenseValues().Select(s => s.ToString()).OrderBy(s => s).ToArray());
+
+        var transformer = model.OfType<TargetPropTransformer>().Single();
+        Assert.AreEqual(AlgorithmKind.SimplifiedTargetProp, transformer.Model.Algorithm);
+        Assert.AreEqual(5, transformer.Model.History.Count);
+        Assert.AreEqual(3, transformer.Model.History[0].AlignmentAngles.Count);
+
+        string path = Path.Combine(TestSetup.TempFolder(), "model.zip");
+        ml.Model.Save(model, train.Schema, path);
+        var fresh = new MLContext(seed: 5);
+        var loaded = fresh.Model.Load(path, out var schema);
+        Assert.AreEqual(train.Schema.Count, schema.Count);
+        var before = ml.Data.CreateEnumerable<DigitPrediction>(scored, reuseRowObject: false).ToArray();
+        var after = fresh.Data.CreateEnumerable<DigitPrediction>(loaded.Transform(test), reuseRowObject: false).ToArray();
+        Assert.AreEqual(300, after.Length);
+        for (int i = 0; i < before.Length; i++)
+        {
+            Assert.AreEqual(before[i].PredictedLabel, after[i].PredictedLabel);
+            CollectionAssert.AreEqual(before[i].Score, after[i].Score);
+        }
+
+        var engine = fresh.Model.CreatePredictionEngine<MnistRow, DigitPrediction>(loaded);
+        var rows = MnistRow.From(TestData.MnistTest(20)).ToArray();
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var p = engine.Predict(rows[i]);
+            Assert.AreEqual(before[i].PredictedLabel, p.PredictedLabel, $"row {i}");
+            CollectionAssert.AreEqual(before[i].Score, p.Score, $"row {i}");
+        }
+    }
+
+    [TestMethod]
+    public void EveryTrainerIsReachableFromTheCatalog()
+    {
+        var (ml, train, test) = Data(perClass: 20, test: 100);
+        var trainers = new IEstimator<ITransformer>[]
+        {
+            ml.MulticlassClassification.Trainers.SimplifiedTargetProp(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3),
+            ml.MulticlassClassification.Trainers.DifferenceTargetProp(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3),
+            ml.MulticlassClassification.Trainers.AugmentedOutputTargetProp(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, auxiliaryUnits: 16, learningRate: 1e-3),
+            ml.MulticlassClassification.Trainers.FeedbackAlignment(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3),
+            ml.MulticlassClassification.Trainers.DirectFeedbackAlignment(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3),
+            ml.MulticlassClassification.Trainers.Backprop(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3),
+            ml.MulticlassClassification.Trainers.SimplifiedTargetProp(SimplifiedTargetPropTrainer.Options.FromPaper("mnist-fc", TrainingSchedule.Alternating) is var o ? Shrink(o) : null!),
+        };
+        var kinds = new[] { AlgorithmKind.SimplifiedTargetProp, AlgorithmKind.DifferenceTargetProp, AlgorithmKind.AugmentedOutputTargetProp,
+            AlgorithmKind.FeedbackAlignment, AlgorithmKind.DirectFeedbackAlignment, AlgorithmKind.Backprop, AlgorithmKind.SimplifiedTargetProp };
+        for (int i = 0; i < trainers.Length; i++)
+        {
+            var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainers[i]).Fit(train);
+            var transformer = ((TransformerChain<ITransformer>)model).OfType<TargetPropTransformer>().Single();
+            Assert.AreEqual(kinds[i], transformer.Model.Algorithm);
+            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+            Assert.IsTrue(metrics.MicroAccuracy > 0 && double.IsFinite(metrics.LogLoss), $"{kinds[i]}: evaluation must run");
+            var history = transformer.Model.History;
+            Assert.AreEqual(2, history.Count);
+            Assert.IsTrue(history.All(h => double.IsFinite(h.TrainLoss)), $"{kinds[i]}: finite training losses");
+            // How well each algorithm learns is tested in Training/LearningTests; here: it is reachable and trains.
+        }
+    }
+
+    private static SimplifiedTargetPropTrainer.Options Shrink(SimplifiedTargetPropTrainer.Options o)
+    {
+        Assert.AreEqual("mnist-fc", o.Architecture);
+        Assert.AreEqual(0.009572, o.InverseLearningRate);
+        Assert.AreEqual(TrainingSchedule.Alternating, o.Schedule);
+        o.Architecture = "fc(32)";
+        o.NumberOfEpochs = 2;
+        o.BatchSize = 20;
+        return o;
+    }
+
+    [TestMethod]
+    public void ClearErrorsForBadColumnsAndShapes()
+    {
+        var ml = new MLContext(1);
+        var rows = MnistRow.From(TestData.MnistTrain(3)).ToArray();
+        var raw = ml.Data.LoadFromEnumerable(rows);
+        var trainer = ml.MulticlassClassification.Trainers.SimplifiedTargetProp(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3);
+
+        var notKey = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(raw));
+        StringAssert.Contains(notKey.Message, "'Label'");
+        StringAssert.Contains(notKey.Message, "MapValueToKey");
+
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(raw).Transform(raw);
+        var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            ml.MulticlassClassification.Trainers.SimplifiedTargetProp(featureColumnName: "Pixels", architecture: SmallLc).Fit(keyed));
+        StringAssert.Contains(missing.Message, "'Pixels'");
+
+        var flat = ml.Data.LoadFromEnumerable(rows.Select(r => new FlatRow { Features = r.Features, Label = r.Label }));
+        var flatKeyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(flat).Transform(flat);
+        var noShape = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(flatKeyed));
+        StringAssert.Contains(noShape.Message, "ImageShape");
+        var withShape = new SimplifiedTargetPropTrainer.Options { Architecture = SmallLc, NumberOfEpochs = 1, ImageShape = new ImageShape(1, 28, 28) };
+        Assert.IsNotNull(ml.MulticlassClassification.Trainers.SimplifiedTargetProp(withShape).Fit(flatKeyed));
+        var wrongShape = new SimplifiedTargetPropTrainer.Options { Architecture = SmallLc, ImageShape = new ImageShape(3, 28, 28) };
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(wrongShape).Fit(flatKeyed)).Message, "3x28x28");
+
+        var badSigma = new SimplifiedTargetPropTrainer.Options { Sigma = -0.5 };
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(badSigma).Fit(keyed)).Message, "Sigma");
+        var badSpec = new SimplifiedTargetPropTrainer.Options { Architecture = "lc(3x3,8" };
+        StringAssert.Contains(Assert.ThrowsExactly<FormatException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(badSpec).Fit(keyed)).Message, "position");
+    }
+}
