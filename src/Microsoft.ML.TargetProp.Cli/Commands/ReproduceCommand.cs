@@ -25,9 +25,9 @@ public static class ReproduceCommand
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md)", DefaultValueFactory = _ => "tpnet-reproduce" };
 
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    public static System.CommandLine.Command Create()
     {
-        var command = new Command("reproduce", "Run the paper's Table 1 cells for an architecture with Table 5 hyperparameters and compare the test errors.")
+        var command = new System.CommandLine.Command("reproduce", "Run the paper's Table 1 cells for an architecture with Table 5 hyperparameters and compare the test errors.")
         {
             ArchOption, DatasetOption, EpochsOption, OnlyOption, ThreadsOption, TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
         };

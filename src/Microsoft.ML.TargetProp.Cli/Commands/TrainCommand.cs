@@ -41,9 +41,9 @@ public static class TrainCommand
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-out" };
 
     /// <summary>Creates the command.</summary>
-    public static Command Create()
+    public static System.CommandLine.Command Create()
     {
-        var command = new Command("train", "Train a network with BP, FA, DFA, DTP, SDTP or AO-SDTP and print its test accuracy.")
+        var command = new System.CommandLine.Command("train", "Train a network with BP, FA, DFA, DTP, SDTP or AO-SDTP and print its test accuracy.")
         {
             DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, HParamsOption, EpochsOption, BatchOption, SeedOption, ThreadsOption,
             DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,

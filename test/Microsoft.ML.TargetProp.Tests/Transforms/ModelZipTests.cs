@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Microsoft.ML.TargetProp.Tests.Trainers;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.TargetProp.Tests.Transforms;
+
+/// <summary>Model zips: the committed format-1 zip keeps loading; damaged or forged zips fail cleanly; scoring is thread-safe.</summary>
+[TestClass]
+public sealed class ModelZipTests
+{
+    private static string Asset(string name) => Path.Combine(AppContext.BaseDirectory, "Assets", name);
+
+    private static DigitPrediction[] Expected() =>
+        JsonSerializer.Deserialize<DigitPrediction[]>(File.ReadAllText(Asset("sdtp-model-format-1.expected.json")))!;
+
+    private static DigitPrediction[] Score(MLContext ml, ITransformer model) =>
+        ml.Data.CreateEnumerable<DigitPrediction>(model.Transform(ml.Data.LoadFromEnumerable(MnistRow.From(TestData.MnistTest(5)))), reuseRowObject: false).ToArray();
+
+    [TestMethod]
+    public void TheCommittedFormat1ZipKeepsLoadingAndScoringTheSame()
+    {
+        var ml = new MLContext();
+        var model = ml.Model.Load(Asset("sdtp-model-format-1.zip"), out _);
+        var actual = Score(ml, model);
+        var expected = Expected();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.AreEqual(expected[i].PredictedLabel, actual[i].PredictedLabel);
+            CollectionAssert.AreEqual(expected[i].Score, actual[i].Score);
+        }
+    }
+
+    [TestMethod]
+    public void ThousandMutatedOrTruncatedZipsLoadIdenticallyOrThrowCleanly()
+    {
+        var original = File.ReadAllBytes(Asset("sdtp-model-format-1.zip"));
+        var expected = Expected();
+        var random = new Random(20181203);
+        int loaded = 0, rejected = 0;
+        var kinds = new Dictionary<string, int>();
+        for (int trial = 0; trial < 1000; trial++)
+        {
+            var bytes = Mutate(original, random, trial);
+            var ml = new MLContext();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                using var stream = new MemoryStream(bytes);
+                var model = ml.Model.Load(stream, out _);
+                var actual = Score(ml, model);
+                for (int i = 0; i < expected.Length; i++)
+                    CollectionAssert.AreEqual(expected[i].Score, actual[i].Score, $"trial {trial} loaded but scores differently");
+                loaded++;
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or AssertFailedException or InsufficientExecutionStackException))
+            {
+                rejected++;
+                kinds[e.GetType().Name] = kinds.GetValueOrDefault(e.GetType().Name) + 1;
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.IsTrue(allocated < 256L << 20, $"trial {trial} allocated {allocated >> 20} MiB for a {bytes.Length}-byte file");
+        }
+        Console.WriteLine($"loaded {loaded}, rejected {rejected}: {string.Join(", ", kinds.Select(k => $"{k.Key} {k.Value}"))}");
+        Assert.AreEqual(1000, loaded + rejected);
+        Assert.IsTrue(rejected > 500, "most mutations must be detected");
+    }
+
+    private static byte[] Mutate(byte[] original, Random random, int trial)
+    {
+        switch (trial % 4)
+        {
+            case 0: return original[..random.Next(0, original.Length)];                         // truncation
+            case 1:
+            {
+                var b = (byte[])original.Clone();                                                 // a few random bytes
+                for (int i = 0, n = random.Next(1, 4); i < n; i++) b[random.Next(b.Length)] = (byte)random.Next(256);
+                return b;
+            }
+            case 2:
+            {
+                var b = (byte[])original.Clone();                                                 // a forged 32-bit length field
+                int at = random.Next(b.Length - 4);
+                BitConverter.TryWriteBytes(b.AsSpan(at), random.Next(2) == 0 ? int.MaxValue : random.Next());
+                return b;
+            }
+            default:
+            {
+                var b = (byte[])original.Clone();                                                 // one flipped bit
+                int at = random.Next(b.Length);
+                b[at] ^= (byte)(1 << random.Next(8));
+                return b;
+            }
+        }
+    }
+
+    [TestMethod]
+    public void TransformAndPredictionEnginesFromEightThreadsMatchSerialScoring()
+    {
+        var ml = new MLContext();
+        var model = ml.Model.Load(Asset("sdtp-model-format-1.zip"), out _);
+        var rows = MnistRow.From(TestData.MnistTest(200)).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var serial = ml.Data.CreateEnumerable<DigitPrediction>(model.Transform(data), reuseRowObject: false).ToArray();
+        var results = new DigitPrediction[8][];
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        {
+            if (t % 2 == 0)
+            {
+                results[t] = ml.Data.CreateEnumerable<DigitPrediction>(model.Transform(data), reuseRowObject: false).ToArray();
+            }
+            else
+            {
+                var engine = ml.Model.CreatePredictionEngine<MnistRow, DigitPrediction>(model);
+                results[t] = rows.Select(r => engine.Predict(r)).Select(p => new DigitPrediction { PredictedLabel = p.PredictedLabel, Score = p.Score.ToArray() }).ToArray();
+            }
+        });
+        for (int t = 0; t < 8; t++)
+        for (int i = 0; i < serial.Length; i++)
+        {
+            Assert.AreEqual(serial[i].PredictedLabel, results[t][i].PredictedLabel, $"thread {t} row {i}");
+            CollectionAssert.AreEqual(serial[i].Score, results[t][i].Score, $"thread {t} row {i}");
+        }
+    }
+}
