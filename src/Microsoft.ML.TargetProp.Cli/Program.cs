@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using Microsoft.ML.TargetProp.Cli.Commands;
 
 namespace Microsoft.ML.TargetProp.Cli;
@@ -14,11 +15,22 @@ public static class Program
         var root = new RootCommand("tpnet: biologically-motivated learning (target propagation, feedback alignment) with Microsoft.ML.TargetProp.")
         {
             TrainCommand.Create(),
+            EvaluateCommand.Create(),
+            PredictCommand.Create(),
+            SweepCommand.Create(),
             ReproduceCommand.Create(),
+            DataCommand.Create(),
         };
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                string command = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
+                Console.Error.WriteLine($"tpnet: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see 'tpnet {command}--help')");
+                return 2;
+            }
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -75,6 +75,9 @@ public static class TrainCommand
                 parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation);
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Test accuracy {0:P2}[/] (error {1:P2}); best per-epoch accuracy {2:P2} at epoch {3}; median {4:F1} s/epoch.",
                 outcome.Test.Accuracy, outcome.Test.Error, outcome.BestTestAccuracy, outcome.BestEpoch, outcome.MedianEpochSeconds);
+            if (outcome.Result.Cancelled)
+                AnsiConsole.MarkupLine("[yellow]Interrupted: the epochs completed so far were saved.[/]");
+            AnsiConsole.MarkupLine("Wrote {0}", Markup.Escape(Path.Combine(parse.GetValue(OutputOption)!, "{model.zip, metrics.json, learning_curve.png}")));
             return Task.FromResult(outcome.Result.Divergence is null ? 0 : 3);
         });
         return command;
@@ -123,10 +126,14 @@ public static class TrainCommand
         if (result.Divergence is not null)
             AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
         var testResult = trainer.Evaluate(test);
+        Directory.CreateDirectory(output);
+        var model = trainer.Network.ToModelParameters(options.Algorithm, options.HyperParameters, result.History);
+        ModelZip.Save(new Microsoft.ML.MLContext(request.Seed), model, train.ClassNames, Path.Combine(output, "model.zip"));
+        if (result.History.Count > 0)
+            Plots.LearningCurve(result.History, $"{options.Algorithm} on {request.Dataset}, {spec}", Path.Combine(output, "learning_curve.png"));
         var seconds = result.History.Select(h => h.Seconds).OrderBy(s => s).ToArray();
         double median = seconds.Length == 0 ? double.NaN : seconds[seconds.Length / 2];
         var outcome = new Outcome(request, result, testResult, best, bestEpoch, median);
-        Directory.CreateDirectory(output);
         WriteJsonAtomically(Path.Combine(output, "metrics.json"), new
         {
             command = request.ToCommandLine(),

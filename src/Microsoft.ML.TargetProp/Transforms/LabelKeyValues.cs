@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Microsoft.ML.Data;
@@ -39,6 +40,13 @@ public sealed class LabelKeyValues
         Kind.UInt32 => NumberDataViewType.UInt32,
         _ => BooleanDataViewType.Instance,
     };
+
+    /// <summary>Text key values, one per class in key order (e.g. a dataset's class names).</summary>
+    public static LabelKeyValues FromNames(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return new LabelKeyValues(Kind.Text, names.Select(n => (object)(n ?? throw new ArgumentException("A class name is null.", nameof(names)))).ToArray());
+    }
 
     /// <summary>Reads the KeyValues annotation of <paramref name="label"/>; null when it has none.</summary>
     public static LabelKeyValues? FromColumn(DataViewSchema.Column label)

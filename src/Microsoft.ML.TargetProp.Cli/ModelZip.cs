@@ -1,0 +1,59 @@
+using System;
+using System.IO;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.Transforms;
+
+namespace Microsoft.ML.TargetProp.Cli;
+
+/// <summary>Writes and reads the ML.NET model zips tpnet produces: a <see cref="TargetPropTransformer"/> over a "Features" column.</summary>
+public static class ModelZip
+{
+    /// <summary>The input schema of a tpnet model: Features as Vector&lt;Single, C, H, W&gt;.</summary>
+    public static DataViewSchema InputSchema(ImageShape shape)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, shape.Channels, shape.Height, shape.Width));
+        return builder.ToSchema();
+    }
+
+    /// <summary>Saves <paramref name="model"/> with class names atomically (temporary file, then rename).</summary>
+    public static void Save(MLContext ml, TargetPropModelParameters model, System.Collections.Generic.IEnumerable<string> classNames, string path)
+    {
+        var transformer = new TargetPropTransformer(model, "Features", LabelKeyValues.FromNames(classNames));
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string tmp = full + ".tmp";
+        ml.Model.Save(transformer, InputSchema(model.InputShape), tmp);
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    /// <summary>Loads a tpnet model zip; the error names the file.</summary>
+    public static TargetPropTransformer Load(MLContext ml, string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
+        ITransformer loaded;
+        try
+        {
+            loaded = ml.Model.Load(path, out _);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable model zip: {e.GetBaseException().Message}", e);
+        }
+        return loaded switch
+        {
+            TargetPropTransformer t => t,
+            TransformerChain<ITransformer> chain when FindLast(chain) is { } t => t,
+            _ => throw new InvalidDataException($"'{path}' holds no target propagation classifier."),
+        };
+    }
+
+    private static TargetPropTransformer? FindLast(TransformerChain<ITransformer> chain)
+    {
+        TargetPropTransformer? found = null;
+        foreach (var t in chain) if (t is TargetPropTransformer tp) found = tp;
+        return found;
+    }
+}

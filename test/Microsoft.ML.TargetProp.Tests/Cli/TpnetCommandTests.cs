@@ -1,0 +1,160 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Microsoft.ML.TargetProp.Tests.Trainers;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.TargetProp.Tests.Cli;
+
+/// <summary>Every tpnet command end to end on a tiny MNIST subset, and one-line errors for bad arguments.</summary>
+[TestClass]
+public sealed class TpnetCommandTests
+{
+    private const string Arch = "lc(3x3,4,2) fc(32)";
+
+    private static string Tpnet => Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("test", "Microsoft.ML.TargetProp.Tests"), Path.Combine("src", "Microsoft.ML.TargetProp.Cli")), "tpnet.dll");
+
+    /// <summary>Runs tpnet in its own process (from the repository root) and returns its exit code and stderr.</summary>
+    private static (int Code, string Error) Run(params string[] args)
+    {
+        Assert.IsTrue(File.Exists(Tpnet), $"tpnet not built at {Tpnet}");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestSetup.RepoRoot };
+        start.ArgumentList.Add(Tpnet);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment.Remove("TARGETPROP_DATA");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(300_000), "tpnet hung: " + string.Join(" ", args));
+        stdout.Wait();
+        return (process.ExitCode, error);
+    }
+
+    private static void AssertPng(string path)
+    {
+        Assert.IsTrue(File.Exists(path), $"{path} missing");
+        var head = File.ReadAllBytes(path)[..8];
+        CollectionAssert.AreEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, head, $"{path} is not a PNG");
+    }
+
+    private static string Train(string output, params string[] extra)
+    {
+        var (code, error) = Run(new[] { "train", "--arch", Arch, "--epochs", "1", "--train-limit", "300", "--test-limit", "200", "--threads", "1", "--output", output }.Concat(extra).ToArray());
+        Assert.AreEqual(0, code, error);
+        return Path.Combine(output, "model.zip");
+    }
+
+    [TestMethod]
+    public void TrainWritesModelMetricsAndLearningCurve_EvaluateAndPredictUseTheModel()
+    {
+        string output = TestSetup.TempFolder();
+        string model = Train(output, "--algorithm", "sdtp", "--lr", "0.002");
+        Assert.IsTrue(File.Exists(model));
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
+        {
+            double accuracy = json.RootElement.GetProperty("testAccuracy").GetDouble();
+            Assert.IsTrue(accuracy > 0.1 && accuracy <= 1, $"test accuracy {accuracy}");
+            Assert.AreEqual(1, json.RootElement.GetProperty("history").GetArrayLength());
+            StringAssert.Contains(json.RootElement.GetProperty("command").GetString(), "--algorithm sdtp");
+        }
+        AssertPng(Path.Combine(output, "learning_curve.png"));
+
+        var (code, error) = Run("evaluate", model, "--test-limit", "200", "--output", output);
+        Assert.AreEqual(0, code, error);
+        AssertPng(Path.Combine(output, "confusion_matrix.png"));
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "evaluation.json"))))
+        {
+            Assert.AreEqual(200, json.RootElement.GetProperty("examples").GetInt32());
+            Assert.AreEqual(10, json.RootElement.GetProperty("confusionMatrix").GetArrayLength());
+        }
+
+        string pngs = ImageFolderPipelineTests.WriteMnistPngs(1, train: false);
+        var images = Directory.GetFiles(pngs, "*.png", SearchOption.AllDirectories).Take(3).ToArray();
+        (code, error) = Run(new[] { "predict", model }.Concat(images).ToArray());
+        Assert.AreEqual(0, code, error);
+
+        (code, error) = Run("predict", model, Path.Combine(output, "missing.png"));
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "missing.png");
+    }
+
+    [TestMethod]
+    public void SweepIsResumableShardableAndDrawsFigure5()
+    {
+        string output = TestSetup.TempFolder();
+        string[] common = { "sweep", "--algorithm", "dtp", "--arch", "fc(32) fc(32)", "--configs", "3", "--epochs", "1", "--train-limit", "200", "--test-limit", "100", "--threads", "1", "--output", output };
+        var (code, error) = Run(common.Concat(new[] { "--shard", "0/2" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        string shard0 = Path.Combine(output, "results-shard-0-of-2.csv");
+        Assert.AreEqual(1 + 2, File.ReadAllLines(shard0).Length, "configurations 0 and 2 belong to shard 0/2");
+        (code, error) = Run(common.Concat(new[] { "--shard", "0/2" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(3, File.ReadAllLines(shard0).Length, "a rerun skips finished configurations");
+        (code, error) = Run(common.Concat(new[] { "--shard", "1/2" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(2, File.ReadAllLines(Path.Combine(output, "results-shard-1-of-2.csv")).Length);
+        AssertPng(Path.Combine(output, "histogram.png"));
+        foreach (var line in File.ReadAllLines(shard0).Skip(1))
+        {
+            var f = line.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.IsTrue(f[1] is >= 1e-5 and <= 3e-4 && f[4] is >= 1e-5 and <= 3e-4, "learning rates inside Table 4");
+            Assert.IsTrue(f[2] is 0.99 or 0.999 && f[3] is 1e-4 or 1e-6 or 1e-8, "β2 and ϵ from Table 4's sets");
+            Assert.IsTrue(f[7] is >= 0.01 and <= 0.2 && f[8] is >= 0.01 and <= 0.3, "α and σ inside Table 4");
+        }
+
+        string imagenet = TestSetup.TempFolder();
+        (code, error) = Run("sweep", "--algorithm", "bp", "--arch", "fc(16)", "--configs", "2", "--epochs", "2", "--select-after", "1", "--train-limit", "200", "--test-limit", "100", "--threads", "1", "--output", imagenet);
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(2, File.ReadAllLines(Path.Combine(imagenet, "selected.csv")).Length, "the ImageNet protocol continues the best configuration");
+    }
+
+    [TestMethod]
+    public void ReproduceAndDataFetchFromALocalFolder()
+    {
+        string output = TestSetup.TempFolder();
+        var (code, error) = Run("reproduce", "--arch", "mnist-fc", "--only", "bp", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
+        Assert.AreEqual(0, code, error);
+        var report = File.ReadAllText(Path.Combine(output, "results.md"));
+        StringAssert.Contains(report, "| mnist-fc | bp | parallel | 1.48 |");
+
+        string data = TestSetup.TempFolder();
+        (code, error) = Run("data", "fetch", "mnist", "--from", TestSetup.MnistFolder, "--data-dir", data);
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(4, Directory.GetFiles(Path.Combine(data, "mnist")).Length);
+
+        string bad = TestSetup.TempFolder();
+        foreach (var f in Directory.GetFiles(TestSetup.MnistFolder)) File.Copy(f, Path.Combine(bad, Path.GetFileName(f)));
+        File.WriteAllBytes(Path.Combine(bad, "t10k-labels-idx1-ubyte.gz"), new byte[] { 1, 2, 3 });
+        (code, error) = Run("data", "fetch", "mnist", "--from", bad, "--data-dir", TestSetup.TempFolder());
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "md5");
+    }
+
+    [TestMethod]
+    [DataRow(new[] { "train", "--algorithm", "sgd" }, "sgd")]
+    [DataRow(new[] { "train", "--arch", "lc(3x3,4" }, "position")]
+    [DataRow(new[] { "train", "--epochs", "0" }, "Epochs")]
+    [DataRow(new[] { "train", "--epochs", "many" }, "many")]
+    [DataRow(new[] { "train", "--dataset", "imagenet" }, "imagenet")]
+    [DataRow(new[] { "sweep", "--shard", "3/2" }, "--shard")]
+    [DataRow(new[] { "evaluate", "no-such-model.zip" }, "no-such-model.zip")]
+    [DataRow(new[] { "frobnicate" }, "frobnicate")]
+    public void BadArgumentsGiveAOneLineErrorAndANonZeroExitCode(string[] args, string expected)
+    {
+        var (code, error) = Run(args);
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, expected);
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, $"one line expected, got: {error}");
+    }
+
+    [TestMethod]
+    public void MissingDatasetListsFilesAndSources()
+    {
+        var (code, error) = Run("train", "--dataset", "cifar10", "--data-dir", TestSetup.TempFolder());
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "data_batch_1.bin");
+        StringAssert.Contains(error, "cifar-10-binary.tar.gz");
+        StringAssert.Contains(error, "tpnet data fetch cifar10");
+    }
+}
