@@ -76,14 +76,14 @@ public static class EvaluateCommand
         return command;
     }
 
-    /// <summary>An IDataView of <paramref name="data"/>: Features as Vector&lt;Single, C, H, W&gt; and Label as a key of the class count.</summary>
+    /// <summary>An IDataView of <paramref name="data"/>: Features as Vector&lt;Single, C, H, W&gt; and Label as a key of the class count (LoadFromEnumerable takes 0-based class indices for a key column).</summary>
     public static IDataView ToDataView(MLContext ml, InMemoryDataset data)
     {
         var definition = SchemaDefinition.Create(typeof(Row));
         definition[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.Shape.Channels, data.Shape.Height, data.Shape.Width);
         definition[nameof(Row.Label)].ColumnType = new KeyDataViewType(typeof(uint), data.Classes);
         int size = data.Shape.Size;
-        var rows = Enumerable.Range(0, data.Count).Select(i => new Row { Features = data.Features.AsSpan(i * size, size).ToArray(), Label = (uint)data.Labels[i] + 1 });
+        var rows = Enumerable.Range(0, data.Count).Select(i => new Row { Features = data.Features.AsSpan(i * size, size).ToArray(), Label = (uint)data.Labels[i] });
         return ml.Data.LoadFromEnumerable(rows, definition);
     }
 

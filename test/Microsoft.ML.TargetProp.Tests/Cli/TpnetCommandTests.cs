@@ -51,9 +51,10 @@ public sealed class TpnetCommandTests
         string output = TestSetup.TempFolder();
         string model = Train(output, "--algorithm", "sdtp", "--lr", "0.002");
         Assert.IsTrue(File.Exists(model));
+        double trainedAccuracy;
         using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
         {
-            double accuracy = json.RootElement.GetProperty("testAccuracy").GetDouble();
+            double accuracy = trainedAccuracy = json.RootElement.GetProperty("testAccuracy").GetDouble();
             Assert.IsTrue(accuracy > 0.1 && accuracy <= 1, $"test accuracy {accuracy}");
             Assert.AreEqual(1, json.RootElement.GetProperty("history").GetArrayLength());
             StringAssert.Contains(json.RootElement.GetProperty("command").GetString(), "--algorithm sdtp");
@@ -66,6 +67,8 @@ public sealed class TpnetCommandTests
         using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "evaluation.json"))))
         {
             Assert.AreEqual(200, json.RootElement.GetProperty("examples").GetInt32());
+            Assert.AreEqual(trainedAccuracy, json.RootElement.GetProperty("microAccuracy").GetDouble(), 1e-9, "ML.NET's evaluation of the zip must agree with the engine's");
+            Assert.AreEqual(200, json.RootElement.GetProperty("confusionMatrix").EnumerateArray().Sum(r => r.EnumerateArray().Sum(c => c.GetDouble())));
             Assert.AreEqual(10, json.RootElement.GetProperty("confusionMatrix").GetArrayLength());
         }
 
