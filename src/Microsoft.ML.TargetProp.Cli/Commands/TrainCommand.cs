@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Spectre.Console;
@@ -104,25 +105,52 @@ public static class TrainCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         double best = double.NegativeInfinity;
         int bestEpoch = 0;
-        var table = new Table().AddColumns("epoch", "train loss", "train acc", validationFraction > 0 ? "val acc" : "test acc", "inverse loss", "angle° (per layer)", "s");
+        string monitorName = validationFraction > 0 ? "val acc" : "test acc";
         TrainingResult result = null!;
-        AnsiConsole.Live(table).Start(context =>
+        void OnEpoch(EpochMetrics m)
         {
+            if (m.ValidationAccuracy > best) { best = m.ValidationAccuracy.Value; bestEpoch = m.Epoch; }
+            if (earlyStopping is { } patience && m.Epoch - bestEpoch >= patience) stop.Cancel();
+        }
+        string[] Row(EpochMetrics m) => new[]
+        {
+            m.Epoch.ToString(CultureInfo.InvariantCulture),
+            m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+            m.TrainAccuracy.ToString("P2", CultureInfo.InvariantCulture),
+            m.ValidationAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "",
+            m.InverseLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "",
+            string.Join(" ", m.AlignmentAngles.Select(a => a?.ToString("F0", CultureInfo.InvariantCulture) ?? "-")),
+            m.Seconds.ToString("F1", CultureInfo.InvariantCulture),
+        };
+        string[] columns = { "epoch", "train loss", "train acc", monitorName, "inverse loss", "angle° per layer", "s" };
+        if (AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // A live table with a progress bar (epochs done, ETA) below it.
+            var table = new Table().AddColumns(columns);
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask("epochs", maxValue: options.Epochs);
+                    result = trainer.Fit(train, monitor, m =>
+                    {
+                        OnEpoch(m);
+                        table.AddRow(Row(m));
+                        AnsiConsole.Write(new Table().AddColumns(columns).AddRow(Row(m)).HideHeaders().NoBorder());
+                        task.Value = m.Epoch;
+                    }, stop.Token);
+                });
+            AnsiConsole.Write(table);
+        }
+        else
+        {
+            Console.WriteLine(string.Join("\t", columns));
             result = trainer.Fit(train, monitor, m =>
             {
-                if (m.ValidationAccuracy > best) { best = m.ValidationAccuracy.Value; bestEpoch = m.Epoch; }
-                table.AddRow(
-                    m.Epoch.ToString(CultureInfo.InvariantCulture),
-                    m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
-                    m.TrainAccuracy.ToString("P2", CultureInfo.InvariantCulture),
-                    m.ValidationAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "",
-                    m.InverseLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "",
-                    string.Join(" ", m.AlignmentAngles.Select(a => a?.ToString("F0", CultureInfo.InvariantCulture) ?? "-")),
-                    m.Seconds.ToString("F1", CultureInfo.InvariantCulture));
-                context.Refresh();
-                if (earlyStopping is { } patience && m.Epoch - bestEpoch >= patience) stop.Cancel();
+                OnEpoch(m);
+                Console.WriteLine(string.Join("\t", Row(m)));
             }, stop.Token);
-        });
+        }
         if (result.Divergence is not null)
             AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
         var testResult = trainer.Evaluate(test);
