@@ -20,6 +20,7 @@ public static class Program
             SweepCommand.Create(),
             ReproduceCommand.Create(),
             DataCommand.Create(),
+            BenchCommand.Create(),
         };
         try
         {
@@ -27,7 +28,9 @@ public static class Program
             if (parsed.Errors.Count > 0)
             {
                 string command = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
-                Console.Error.WriteLine($"tpnet: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see 'tpnet {command}--help')");
+                var messages = parsed.Errors.Select(e => e.Message).Distinct().ToList();
+                if (messages.Count > 1) messages.RemoveAll(m => m.StartsWith("Required command", StringComparison.Ordinal));
+                Console.Error.WriteLine($"tpnet: {string.Join("; ", messages.Take(2))} (see 'tpnet {command}--help')");
                 return 2;
             }
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });

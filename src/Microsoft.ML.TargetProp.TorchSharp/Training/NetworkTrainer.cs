@@ -41,6 +41,7 @@ public sealed class NetworkTrainer : IDisposable
         options.Validate();
         Options = options;
         _device = TorchDevices.Resolve(options.Device);
+        if (options.TuneAllocator) MallocTuning.EnsureApplied();
         if (options.NumberOfThreads is int threads) set_num_threads(threads);
         _generator = new Generator((ulong)options.Seed, CPU);
         Network = new TargetPropNetwork(spec, inputShape, classes, _generator);
@@ -289,29 +290,12 @@ public sealed class NetworkTrainer : IDisposable
             var index = order.narrow(0, start, size);
             var xb = x.index_select(0, index);
             var yb = y.index_select(0, index);
-            Tensor? forwardLoss = null, inverseLoss = null;
-            ForwardPass pass;
-            using (trainForward ? null : no_grad())
-            {
-                pass = Network.Run(xb, Algorithm.IsLayerLocal);
-            }
-            if (trainForward) forwardLoss = Algorithm.ForwardLoss(pass, yb);
-            if (trainInverse) inverseLoss = Algorithm.InverseLoss(pass, _noise);
-            var total = forwardLoss is null ? inverseLoss : inverseLoss is null ? forwardLoss : forwardLoss + inverseLoss;
-            if (total is not null)
-            {
-                if (forwardLoss is not null) _forwardOptimizer.zero_grad();
-                if (inverseLoss is not null) _inverseOptimizer!.zero_grad();
-                total.backward();
-                if (forwardLoss is not null) _forwardOptimizer.step();
-                if (inverseLoss is not null) _inverseOptimizer!.step();
-            }
+            var (logits, inverseLoss) = Step(xb, yb, trainForward, trainInverse, Profiler);
             using (no_grad())
             {
-                var logits = pass.Logits.detach();
                 lossSum.add_(F.cross_entropy(logits, yb, reduction: nn.Reduction.Sum).to_type(float64));
                 correct.add_(logits.argmax(1).eq(yb).sum());
-                if (inverseLoss is not null) inverseSum.add_(inverseLoss.detach().to_type(float64));
+                if (inverseLoss is not null) inverseSum.add_(inverseLoss.to_type(float64));
             }
             examples += (int)size;
             batches++;
@@ -323,6 +307,46 @@ public sealed class NetworkTrainer : IDisposable
             trainInverse ? inverseSum.item<double>() / batches : null,
             examples,
             cancelled);
+    }
+
+    /// <summary>Optional phase timer of every training step (used by <c>tpnet bench</c>).</summary>
+    public StepProfiler? Profiler { get; set; }
+
+    /// <summary>
+    /// One minibatch update: forward pass, the algorithm's forward loss (targets) and inverse loss, one backward pass,
+    /// one step of each optimizer. Returns the detached logits and inverse loss (the caller disposes them via its scope).
+    /// </summary>
+    public (Tensor Logits, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward = true, bool trainInverse = true, StepProfiler? profiler = null)
+    {
+        trainInverse &= Algorithm.HasInverses;
+        Tensor? forwardLoss = null, inverseLoss = null;
+        ForwardPass pass;
+        using (profiler?.Phase(StepPhase.Forward))
+        using (trainForward ? null : no_grad())
+            pass = Network.Run(xb, Algorithm.IsLayerLocal);
+        if (trainForward)
+            using (profiler?.Phase(StepPhase.Targets))
+                forwardLoss = Algorithm.ForwardLoss(pass, yb);
+        if (trainInverse)
+            using (profiler?.Phase(StepPhase.InverseForward))
+                inverseLoss = Algorithm.InverseLoss(pass, _noise);
+        var total = forwardLoss is null ? inverseLoss : inverseLoss is null ? forwardLoss : forwardLoss + inverseLoss;
+        if (total is not null)
+        {
+            using (profiler?.Phase(StepPhase.Backward))
+            {
+                if (forwardLoss is not null) _forwardOptimizer.zero_grad();
+                if (inverseLoss is not null) _inverseOptimizer!.zero_grad();
+                total.backward();
+            }
+            using (profiler?.Phase(StepPhase.Optimizer))
+            {
+                if (forwardLoss is not null) _forwardOptimizer.step();
+                if (inverseLoss is not null) _inverseOptimizer!.step();
+            }
+        }
+        profiler?.EndStep();
+        return (pass.Logits.detach(), inverseLoss?.detach());
     }
 
     private EpochMetrics WithDiagnostics(EpochMetrics metrics, Tensor x, Tensor y)

@@ -30,6 +30,12 @@ public sealed record TrainingOptions
     /// <summary>Record per-layer diagnostics (alignment angle with BP, inverse reconstruction error, target distance) once per epoch.</summary>
     public bool Diagnostics { get; init; } = true;
 
+    /// <summary>
+    /// Pin glibc malloc's mmap and trim thresholds once per process before training (see <see cref="MallocTuning"/>):
+    /// measured here, libtorch otherwise returns and re-faults its large buffers every step. Default true.
+    /// </summary>
+    public bool TuneAllocator { get; init; } = true;
+
     /// <summary>Throws an error naming the option when a value is out of range.</summary>
     public void Validate()
     {

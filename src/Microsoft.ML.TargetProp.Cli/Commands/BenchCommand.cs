@@ -1,0 +1,306 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
+using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
+using Microsoft.ML.TargetProp.Transforms;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.Cli.Commands;
+
+/// <summary>
+/// <c>tpnet bench</c>: medians of repeated, warmed-up measurements of the training step of every algorithm (with a phase
+/// breakdown), forward-only throughput, the LC layers' GFLOP/s beside a 2048² matmul in the same run, managed scoring
+/// throughput and latency, and training memory. Writes bench.json and bench.md.
+/// </summary>
+public static class BenchCommand
+{
+    private static readonly Option<string> ArchOption = new("--arch") { Description = "comma-separated architecture presets", DefaultValueFactory = _ => "mnist-lc,cifar-lc" };
+    private static readonly Option<int> BatchOption = new("--batch-size", "-b") { Description = "minibatch size", DefaultValueFactory = _ => 128 };
+    private static readonly Option<string> ThreadsOption = new("--threads") { Description = "comma-separated libtorch thread counts", DefaultValueFactory = _ => "1,2" };
+    private static readonly Option<int> RepeatsOption = new("--repeats") { Description = "measured repeats (medians are reported)", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> WarmupOption = new("--warmup") { Description = "unmeasured warm-up repeats", DefaultValueFactory = _ => 2 };
+    private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = "comma-separated algorithms", DefaultValueFactory = _ => "bp,fa,dfa,dtp,sdtp,ao-sdtp" };
+    private static readonly Option<int> ScoringImagesOption = new("--scoring-images") { Description = "images scored through Transform (MNIST-LC); 0 skips scoring", DefaultValueFactory = _ => 10000 };
+    private static readonly Option<int> MemoryEpochsOption = new("--memory-epochs") { Description = "SDTP MNIST-LC epochs for the memory measurement; 0 skips it", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> MemoryExamplesOption = new("--memory-examples") { Description = "MNIST training examples per memory epoch", DefaultValueFactory = _ => 10000 };
+    private static readonly Option<string> MallocOption = new("--malloc") { Description = "default, tuned (pin glibc's mmap/trim thresholds first) or compare (SDTP steps under both, in this run)", DefaultValueFactory = _ => "compare" };
+    private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-bench" };
+
+    /// <summary>Creates the command.</summary>
+    public static System.CommandLine.Command Create()
+    {
+        var command = new System.CommandLine.Command("bench", "Measure training-step, LC-layer, scoring and memory performance.")
+        {
+            ArchOption, BatchOption, ThreadsOption, RepeatsOption, WarmupOption, AlgorithmsOption, ScoringImagesOption, MemoryEpochsOption, MemoryExamplesOption, MallocOption, OutputOption,
+        };
+        command.SetAction((ParseResult parse, CancellationToken cancellation) =>
+        {
+            var presets = parse.GetValue(ArchOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(NetworkPresets.Get).ToArray();
+            var threads = parse.GetValue(ThreadsOption)!.Split(',').Select(t => int.TryParse(t, out int n) && n > 0 ? n : throw new ArgumentException($"--threads: '{t}' is not a positive integer.")).ToArray();
+            var algorithms = parse.GetValue(AlgorithmsOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AlgorithmNames.Parse).ToArray();
+            int batch = parse.GetValue(BatchOption), repeats = parse.GetValue(RepeatsOption), warmup = parse.GetValue(WarmupOption);
+            if (batch < 1 || repeats < 1 || warmup < 0) throw new ArgumentException("--batch-size and --repeats must be ≥ 1 and --warmup ≥ 0.");
+            string malloc = parse.GetValue(MallocOption)!;
+            if (malloc is not ("default" or "tuned" or "compare")) throw new ArgumentException($"--malloc must be default, tuned or compare; got '{malloc}'.");
+            var report = new Report(batch, repeats, warmup);
+            if (malloc == "compare")
+                CompareMalloc(report, presets, algorithms, batch, repeats, warmup);
+            else if (malloc == "tuned")
+                report.Notes.Add($"glibc malloc tuned before measuring: {MallocTuning.Apply()}");
+
+            foreach (var preset in presets)
+            foreach (int t in threads)
+            {
+                if (cancellation.IsCancellationRequested) break;
+                set_num_threads(t);
+                AnsiConsole.MarkupLine("[bold]{0}, {1} thread(s)[/]", preset.Name, t);
+                double matmul = MatmulGflops(repeats, warmup);
+                report.Rows.Add(new Row(preset.Name, t, "matmul 2048² (GFLOP/s)", matmul, null, null));
+                report.Rows.Add(new Row(preset.Name, t, "forward only (samples/s)", batch / ForwardSeconds(preset, batch, repeats, warmup), null, null));
+                foreach (var (name, gflops) in LocallyConnectedGflops(preset, batch, repeats, warmup))
+                    report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd (GFLOP/s)", gflops, gflops / matmul, null));
+                double bpStep = double.NaN;
+                foreach (var algorithm in algorithms)
+                {
+                    var profiler = StepSeconds(preset, algorithm, batch, repeats, warmup);
+                    double step = profiler.MedianTotal(warmup);
+                    if (algorithm == AlgorithmKind.Backprop) bpStep = step;
+                    var phases = Enum.GetValues<StepPhase>().ToDictionary(p => p.ToString(), p => profiler.Median(p, warmup));
+                    report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step (samples/s)", batch / step,
+                        double.IsNaN(bpStep) ? null : step / bpStep, phases));
+                }
+            }
+            if (parse.GetValue(ScoringImagesOption) is > 0 and var images)
+                Scoring(report, images, repeats);
+            if (parse.GetValue(MemoryEpochsOption) is > 0 and var epochs)
+                Memory(report, epochs, parse.GetValue(MemoryExamplesOption), batch);
+            string output = parse.GetValue(OutputOption)!;
+            Directory.CreateDirectory(output);
+            TrainCommand.WriteJsonAtomically(Path.Combine(output, "bench.json"), report);
+            string md = report.ToMarkdown();
+            File.WriteAllText(Path.Combine(output, "bench.md"), md);
+            Console.WriteLine(md);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>One measured quantity.</summary>
+    public sealed record Row(string Architecture, int Threads, string Measure, double Value, double? Ratio, Dictionary<string, double>? PhaseSeconds);
+
+    /// <summary>Everything measured.</summary>
+    public sealed class Report
+    {
+        /// <summary>Creates an empty report of a run's settings.</summary>
+        public Report(int batch, int repeats, int warmup)
+        {
+            BatchSize = batch;
+            Repeats = repeats;
+            Warmup = warmup;
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+            Date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>Minibatch size.</summary>
+        public int BatchSize { get; }
+        /// <summary>Measured repeats per median.</summary>
+        public int Repeats { get; }
+        /// <summary>Unmeasured warm-up repeats.</summary>
+        public int Warmup { get; }
+        /// <summary>Cores, OS and runtime.</summary>
+        public string Machine { get; }
+        /// <summary>When the run started (UTC).</summary>
+        public string Date { get; }
+        /// <summary>Measurements.</summary>
+        public List<Row> Rows { get; } = new();
+        /// <summary>Remarks on the run.</summary>
+        public List<string> Notes { get; } = new();
+
+        /// <summary>The report as a markdown table.</summary>
+        public string ToMarkdown()
+        {
+            var md = new StringBuilder();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}; {Date}; batch {BatchSize}; medians of {Repeats} repeats after {Warmup} warm-up.");
+            md.AppendLine();
+            md.AppendLine("| architecture | threads | measure | value | ratio | phases (ms: forward / targets / inverse fwd / backward / optimizer) |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var r in Rows)
+            {
+                string phases = r.PhaseSeconds is null ? "" : string.Join(" / ", Enum.GetValues<StepPhase>().Select(p => (1000 * r.PhaseSeconds[p.ToString()]).ToString("F1", CultureInfo.InvariantCulture)));
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Architecture} | {r.Threads} | {r.Measure} | {r.Value:F1} | {(r.Ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "")} | {phases} |");
+            }
+            foreach (var n in Notes) md.AppendLine(CultureInfo.InvariantCulture, $"\n- {n}");
+            return md.ToString();
+        }
+    }
+
+    private static double Median(Func<double> measure, int repeats, int warmup)
+    {
+        for (int i = 0; i < warmup; i++) measure();
+        return StepProfiler.MedianOf(Enumerable.Range(0, repeats).Select(_ => measure()).ToArray());
+    }
+
+    private static double Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static double MatmulGflops(int repeats, int warmup)
+    {
+        using var a = rand(2048, 2048);
+        using var b = rand(2048, 2048);
+        double seconds = Median(() => Time(() => { using var c = a.mm(b); }), repeats, warmup);
+        return 2.0 * 2048 * 2048 * 2048 / seconds / 1e9;
+    }
+
+    private static double ForwardSeconds(NetworkPreset preset, int batch, int repeats, int warmup)
+    {
+        using var net = new TargetPropNetwork(preset.Network, preset.InputShape, preset.Classes, new Generator(0, CPU));
+        using var x = rand(batch, preset.InputShape.Size);
+        using var _ = no_grad();
+        return Median(() => Time(() => { using var scope = NewDisposeScope(); net.forward(x); }), repeats, warmup);
+    }
+
+    private static IEnumerable<(string Name, double Gflops)> LocallyConnectedGflops(NetworkPreset preset, int batch, int repeats, int warmup)
+    {
+        var shapes = preset.Network.Shapes(preset.InputShape);
+        for (int i = 0; i < preset.Network.HiddenLayers.Count; i++)
+        {
+            if (preset.Network.HiddenLayers[i] is not LocallyConnectedLayerSpec spec) continue;
+            using var layer = new LocallyConnected2d(spec, shapes[i], Activation.Tanh, new Generator(0, CPU));
+            using var x = rand(new long[] { batch, shapes[i].Channels, shapes[i].Height, shapes[i].Width }, requires_grad: true);
+            var geometry = layer.Geometry;
+            double macs = (double)geometry.Locations * batch * geometry.PatchSize * geometry.Output.Channels;
+            double seconds = Median(() => Time(() =>
+            {
+                using var scope = NewDisposeScope();
+                var y = layer.Linear(x);
+                y.backward(new[] { ones_like(y) });
+                layer.zero_grad();
+                x.grad?.zero_();
+            }), repeats, warmup);
+            yield return ($"LC layer {i + 1} {spec}", 2 * 3 * macs / seconds / 1e9);
+        }
+    }
+
+    private static StepProfiler StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup)
+    {
+        var options = new TrainingOptions
+        {
+            Algorithm = algorithm,
+            HyperParameters = PaperHyperParameters.Get(preset.Name, algorithm) with { AuxiliaryUnits = 512 },
+            BatchSize = batch,
+            Diagnostics = false,
+            TuneAllocator = false,   // the bench decides (--malloc)
+        };
+        using var trainer = new NetworkTrainer(preset.Network, preset.InputShape, preset.Classes, options);
+        using var x = rand(batch, preset.InputShape.Size);
+        using var y = randint(0, preset.Classes, new long[] { batch });
+        var profiler = new StepProfiler();
+        for (int i = 0; i < warmup + repeats; i++)
+        {
+            using var scope = NewDisposeScope();
+            trainer.Step(x, y, profiler: profiler);
+        }
+        return profiler;
+    }
+
+    private static void CompareMalloc(Report report, NetworkPreset[] presets, AlgorithmKind[] algorithms, int batch, int repeats, int warmup)
+    {
+        var algorithm = algorithms.Contains(AlgorithmKind.SimplifiedTargetProp) ? AlgorithmKind.SimplifiedTargetProp : algorithms[0];
+        var before = presets.ToDictionary(p => p.Name, p => StepSeconds(p, algorithm, batch, repeats, warmup).MedianTotal(warmup));
+        bool applied = MallocTuning.Apply();
+        foreach (var p in presets)
+        {
+            double after = StepSeconds(p, algorithm, batch, repeats, warmup).MedianTotal(warmup);
+            report.Rows.Add(new Row(p.Name, get_num_threads(), $"{AlgorithmNames.Of(algorithm)} step, default malloc (samples/s)", batch / before[p.Name], null, null));
+            report.Rows.Add(new Row(p.Name, get_num_threads(), $"{AlgorithmNames.Of(algorithm)} step, tuned malloc (samples/s)", batch / after, before[p.Name] / after, null));
+        }
+        report.Notes.Add($"malloc: mallopt(M_MMAP_THRESHOLD = 32 MiB, M_TRIM_THRESHOLD = 2 GiB) applied = {applied}; the rows after the comparison use the tuned allocator; ratio = default time / tuned time.");
+    }
+
+    private static void Scoring(Report report, int images, int repeats)
+    {
+        var preset = NetworkPresets.MnistLc;
+        using var net = new TargetPropNetwork(preset.Network, preset.InputShape, preset.Classes, new Generator(0, CPU));
+        var transformer = new TargetPropTransformer(net.ToModelParameters(AlgorithmKind.SimplifiedTargetProp));
+        var ml = new MLContext(0);
+        var random = new Random(0);
+        var rows = Enumerable.Range(0, images).Select(_ => new ImageRow { Features = Enumerable.Range(0, 784).Select(_ => (float)random.NextDouble()).ToArray() }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        double seconds = Median(() => Time(() =>
+        {
+            using var cursor = transformer.Transform(data).GetRowCursor(new[] { transformer.GetOutputSchema(data.Schema)["Score"] });
+            var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema["Score"]);
+            VBuffer<float> score = default;
+            while (cursor.MoveNext()) getter(ref score);
+        }), Math.Max(1, repeats / 2), 1);
+        report.Rows.Add(new Row(preset.Name, Environment.ProcessorCount, "managed scoring via Transform (images/s)", images / seconds, null, null));
+        var batchOutput = new float[images * 10];
+        var flat = rows.SelectMany(r => r.Features).ToArray();
+        double batchSeconds = Median(() => Time(() => transformer.Network.PredictBatch(flat, images, batchOutput)), Math.Max(1, repeats / 2), 1);
+        report.Rows.Add(new Row(preset.Name, Environment.ProcessorCount, "managed scoring via ManagedNetwork.PredictBatch (images/s)", images / batchSeconds, null, null));
+        var engine = ml.Model.CreatePredictionEngine<ImageRow, ScoreRow>(transformer);
+        for (int i = 0; i < 100; i++) engine.Predict(rows[i]);
+        var latencies = rows.Take(1000).Select(r => Time(() => engine.Predict(r))).ToArray();
+        report.Rows.Add(new Row(preset.Name, 1, "PredictionEngine single image (ms)", 1000 * StepProfiler.MedianOf(latencies), null, null));
+    }
+
+    private static void Memory(Report report, int epochs, int examples, int batch)
+    {
+        var locator = new DatasetLocator(null);
+        var (train, _) = locator.Load("mnist", trainLimit: examples, testLimit: 1);
+        var preset = NetworkPresets.MnistLc;
+        var options = new TrainingOptions
+        {
+            Algorithm = AlgorithmKind.SimplifiedTargetProp,
+            HyperParameters = PaperHyperParameters.Get(preset.Name, AlgorithmKind.SimplifiedTargetProp),
+            Epochs = epochs,
+            BatchSize = batch,
+            Diagnostics = false,
+            TuneAllocator = false,
+        };
+        GC.Collect();
+        bool reset = MallocTuning.ResetPeak();
+        var rss = new List<long>();
+        long peakFirst = 0;
+        using var trainer = new NetworkTrainer(preset.Network, preset.InputShape, preset.Classes, options);
+        trainer.Fit(train, onEpoch: m =>
+        {
+            var (now, peak) = MallocTuning.ResidentMemory();
+            rss.Add(now);
+            if (m.Epoch == 1) peakFirst = peak;
+        });
+        report.Rows.Add(new Row(preset.Name, get_num_threads(), $"peak RSS of SDTP epoch 1 on {examples} examples (MiB)", peakFirst / 1048576.0, null, null));
+        for (int i = 0; i < rss.Count; i++)
+            report.Rows.Add(new Row(preset.Name, get_num_threads(), $"RSS after epoch {i + 1} (MiB)", rss[i] / 1048576.0, i == 0 ? null : (double)rss[i] / rss[0], null));
+        if (!reset) report.Notes.Add("peak RSS could not be reset before training; it includes earlier measurements.");
+    }
+
+    private sealed class ImageRow
+    {
+        [VectorType(1, 28, 28)]
+        public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    private sealed class ScoreRow
+    {
+        public float[] Score { get; set; } = Array.Empty<float>();
+    }
+}
