@@ -1,6 +1,7 @@
 using System;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
@@ -32,6 +33,7 @@ public sealed class DifferenceTargetProp : TargetPropagation
     protected override Tensor PenultimateTarget(ForwardPass pass, Tensor labels)
     {
         using var gradient = OutputGradient(pass, labels);
-        return pass.Outputs[^2] - gradient * Alpha;
+        using var minusAlpha = (-Alpha).ToScalar();
+        return pass.Outputs[^2].add(gradient, minusAlpha);
     }
 }

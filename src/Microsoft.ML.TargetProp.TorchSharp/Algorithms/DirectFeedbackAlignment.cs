@@ -1,6 +1,7 @@
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
@@ -38,7 +39,8 @@ public sealed class DirectFeedbackAlignment : LearningAlgorithm
         using (no_grad())
         {
             using var e = OutputError(pass, labels);
-            deltas[last] = e / pass.BatchSize;
+            using var n = ((double)pass.BatchSize).ToScalar();
+            deltas[last] = e.div(n);
             for (int i = 0; i < last; i++)
             {
                 using var projected = deltas[last].mm(_feedback[i]);

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
@@ -41,7 +42,8 @@ public sealed class FeedbackAlignment : LearningAlgorithm
         using (no_grad())
         {
             using var e = OutputError(pass, labels);
-            deltas[last] = e / pass.BatchSize;
+            using var n = ((double)pass.BatchSize).ToScalar();
+            deltas[last] = e.div(n);
             for (int i = last; i > 0; i--)
             {
                 using var dh = layers[i].TransposeLinear(deltas[i], _feedback[i]);

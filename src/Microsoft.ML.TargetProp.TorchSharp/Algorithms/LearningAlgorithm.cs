@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -70,6 +71,7 @@ public abstract class LearningAlgorithm : nn.Module
     {
         using var d = a - b;
         using var s = d.square().sum();
-        return s * (0.5 / a.shape[0]);
+        using var half = (0.5 / a.shape[0]).ToScalar();
+        return s.mul(half);
     }
 }

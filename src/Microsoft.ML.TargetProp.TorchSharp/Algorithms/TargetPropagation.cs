@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
@@ -116,7 +117,12 @@ public abstract class TargetPropagation : LearningAlgorithm
     {
         if (bp is null) return tp!;
         if (tp is null) return bp;
-        using (bp) using (tp) return bp * BpMix + tp * (1 - BpMix);
+        using (bp) using (tp)
+        {
+            using var a = BpMix.ToScalar();
+            using var b = (1 - BpMix).ToScalar();
+            return bp.mul(a).add_(tp, b);
+        }
     }
 
     /// <summary>Backprop's penultimate correction W_Lᵀ(p − y) = ∂ℓ/∂h_{L-1} per example.</summary>
@@ -165,7 +171,16 @@ public abstract class TargetPropagation : LearningAlgorithm
             Tensor corrupted, code;
             using (no_grad())
             {
-                corrupted = Sigma > 0 ? h + randn(h.shape, generator: generator, device: h.device) * Sigma : h.alias();
+                if (Sigma > 0)
+                {
+                    using var sigma = Sigma.ToScalar();
+                    using var noise = randn(h.shape, generator: generator, device: h.device);
+                    corrupted = h.add(noise, sigma);
+                }
+                else
+                {
+                    corrupted = h.alias();
+                }
                 using var f = layers[i].forward(corrupted);
                 code = i == layers.Count - 1 ? OutputCode(f, corrupted) : f.alias();
             }

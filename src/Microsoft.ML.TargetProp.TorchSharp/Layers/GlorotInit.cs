@@ -1,4 +1,5 @@
 using System;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
@@ -11,7 +12,9 @@ public static class GlorotInit
     {
         double bound = Math.Sqrt(6.0 / (fanIn + fanOut));
         using var u = rand(shape, dtype: float32, generator: generator);
-        var w = (u * (2 * bound) - bound);
+        using var scale = (2 * bound).ToScalar();
+        using var shift = bound.ToScalar();
+        var w = u.mul(scale).sub_(shift);
         return device is null || device.type == global::TorchSharp.DeviceType.CPU ? w : w.to(device);
     }
 }

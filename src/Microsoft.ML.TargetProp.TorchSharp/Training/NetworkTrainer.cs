@@ -22,14 +22,14 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// </summary>
 public sealed class NetworkTrainer : IDisposable
 {
-    private const int CheckpointVersion = 1;
-    private static readonly byte[] CheckpointMagic = "TPCKPT01"u8.ToArray();
+    private const int CheckpointVersion = 2;
+    private static readonly byte[] CheckpointMagic = "TPCKPT02"u8.ToArray();
 
     private readonly Device _device;
     private readonly Generator _generator;
     private readonly Generator _noise;
-    private readonly Adam _forwardOptimizer;
-    private readonly Adam? _inverseOptimizer;
+    private readonly AdamOptimizer _forwardOptimizer;
+    private readonly AdamOptimizer? _inverseOptimizer;
     private readonly List<EpochMetrics> _history = new();
     private Action? _beforeBatch;
 
@@ -50,11 +50,11 @@ public sealed class NetworkTrainer : IDisposable
         if (_device.type != global::TorchSharp.DeviceType.CPU) Algorithm.to(_device);
         _noise = _device.type == global::TorchSharp.DeviceType.CPU ? _generator : new Generator((ulong)options.Seed + 1, _device);
         var f = options.HyperParameters.Forward;
-        _forwardOptimizer = optim.Adam(Network.ForwardParameters, f.LearningRate, f.Beta1, f.Beta2, f.Epsilon);
+        _forwardOptimizer = new AdamOptimizer(Network.ForwardParameters, f);
         if (Algorithm.HasInverses)
         {
             var inv = options.HyperParameters.Inverse;
-            _inverseOptimizer = optim.Adam(Algorithm.InverseParameters, inv.LearningRate, inv.Beta1, inv.Beta2, inv.Epsilon);
+            _inverseOptimizer = new AdamOptimizer(Algorithm.InverseParameters, inv);
         }
     }
 
@@ -205,8 +205,8 @@ public sealed class NetworkTrainer : IDisposable
                 }
                 Network.save(writer);
                 Algorithm.save(writer);
-                _forwardOptimizer.save_state_dict(writer);
-                _inverseOptimizer?.save_state_dict(writer);
+                _forwardOptimizer.Save(writer);
+                _inverseOptimizer?.Save(writer);
                 writer.Flush();
                 stream.Flush(flushToDisk: true);
             }
@@ -244,8 +244,8 @@ public sealed class NetworkTrainer : IDisposable
             var state = reader.ReadBytes(stateLength);
             Network.load(reader);
             Algorithm.load(reader);
-            _forwardOptimizer.load_state_dict(reader);
-            _inverseOptimizer?.load_state_dict(reader);
+            _forwardOptimizer.Load(reader);
+            _inverseOptimizer?.Load(reader);
             using (var stateTensor = tensor(state, dtype: ScalarType.Byte))
                 _generator.set_state(stateTensor);
             _history.Clear();
@@ -335,14 +335,14 @@ public sealed class NetworkTrainer : IDisposable
         {
             using (profiler?.Phase(StepPhase.Backward))
             {
-                if (forwardLoss is not null) _forwardOptimizer.zero_grad();
-                if (inverseLoss is not null) _inverseOptimizer!.zero_grad();
+                if (forwardLoss is not null) _forwardOptimizer.ZeroGrad();
+                if (inverseLoss is not null) _inverseOptimizer!.ZeroGrad();
                 total.backward();
             }
             using (profiler?.Phase(StepPhase.Optimizer))
             {
-                if (forwardLoss is not null) _forwardOptimizer.step();
-                if (inverseLoss is not null) _inverseOptimizer!.step();
+                if (forwardLoss is not null) _forwardOptimizer.Step();
+                if (inverseLoss is not null) _inverseOptimizer!.Step();
             }
         }
         profiler?.EndStep();
@@ -355,10 +355,10 @@ public sealed class NetworkTrainer : IDisposable
         var layers = Network.Layers;
         var diagnostics = new LayerDiagnostics(layers.Count);
         var local = Network.Run(x, Algorithm.IsLayerLocal);
-        _forwardOptimizer.zero_grad();
+        _forwardOptimizer.ZeroGrad();
         Algorithm.ForwardLoss(local, y, diagnostics).backward();
         var algorithmGrads = layers.Select(l => l.Weight.grad is { } g ? g.clone() : zeros_like(l.Weight)).ToArray();
-        _forwardOptimizer.zero_grad();
+        _forwardOptimizer.ZeroGrad();
         var full = Network.Run(x, layerLocal: false);
         F.cross_entropy(full.Logits, y).backward();
         var angles = new double?[layers.Count];
@@ -373,7 +373,7 @@ public sealed class NetworkTrainer : IDisposable
             double cos = Math.Clamp(a.dot(b).item<double>() / (na * nb), -1, 1);
             angles[i] = Math.Acos(cos) * 180 / Math.PI;
         }
-        _forwardOptimizer.zero_grad();
+        _forwardOptimizer.ZeroGrad();
         var reconstruction = Algorithm.ReconstructionErrors(local);
         return metrics with
         {

@@ -4,7 +4,7 @@ using Microsoft.ML.TargetProp.Model;
 
 namespace Microsoft.ML.TargetProp.Inference;
 
-/// <summary>One layer of the managed forward pass: h_l = σ(W_l h_{l-1} + b_l) on a single example.</summary>
+/// <summary>One layer of the managed forward pass: h_l = σ(W_l h_{l-1} + b_l) on a block of examples stored row after row.</summary>
 internal abstract class InferenceLayer
 {
     protected InferenceLayer(int inputSize, int outputSize, Activation? activation)
@@ -23,20 +23,21 @@ internal abstract class InferenceLayer
     /// <summary>σ, or null for the linear output layer.</summary>
     public Activation? Activation { get; }
 
-    /// <summary>Scratch floats <see cref="Forward"/> needs.</summary>
+    /// <summary>Scratch floats <see cref="Forward"/> needs per example.</summary>
     public virtual int ScratchSize => 0;
 
-    /// <summary>Computes h_l from h_{l-1}.</summary>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
+    /// <summary>Computes h_l of <paramref name="rows"/> examples from their h_{l-1}.</summary>
+    public void Forward(ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> scratch)
     {
-        Linear(input, output, scratch);
+        Linear(input, rows, output, scratch);
+        var values = output[..(rows * OutputSize)];
         switch (Activation)
         {
-            case Model.Activation.Tanh: TensorPrimitives.Tanh(output, output); break;
-            case Model.Activation.Relu: TensorPrimitives.Max(output, 0f, output); break;
+            case Model.Activation.Tanh: TensorPrimitives.Tanh(values, values); break;
+            case Model.Activation.Relu: TensorPrimitives.Max(values, 0f, values); break;
         }
     }
 
-    /// <summary>a_l = W_l h_{l-1} + b_l.</summary>
-    protected abstract void Linear(ReadOnlySpan<float> input, Span<float> output, Span<float> scratch);
+    /// <summary>a_l = W_l h_{l-1} + b_l for each example.</summary>
+    protected abstract void Linear(ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> scratch);
 }

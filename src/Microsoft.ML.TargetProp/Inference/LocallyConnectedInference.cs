@@ -1,17 +1,17 @@
 using System;
-using System.Numerics.Tensors;
 using Microsoft.ML.TargetProp.Model;
 
 namespace Microsoft.ML.TargetProp.Inference;
 
 /// <summary>
-/// Managed locally-connected layer. At construction W [L, C·k·k, O] is rearranged to [L, O, C·k·k] so that every output
-/// is one SIMD dot product of the zero-padded receptive field (gathered once per location) with a contiguous row.
+/// Managed locally-connected layer. At construction W [L, C·k·k, O] is rearranged to [L, O, C·k·k] and the bias to
+/// [L, O], so that at every location the zero-padded receptive fields of a block of examples (gathered once) meet
+/// contiguous weight rows in the 4-row SIMD kernel.
 /// </summary>
 internal sealed class LocallyConnectedInference : InferenceLayer
 {
     private readonly float[] _weight;   // [L, O, C·k·k]
-    private readonly float[] _bias;     // [O, H', W']
+    private readonly float[] _bias;     // [L, O]
     private readonly ImageShape _in, _out;
     private readonly int _kernel, _stride, _padTop, _padLeft, _patch;
 
@@ -32,33 +32,43 @@ internal sealed class LocallyConnectedInference : InferenceLayer
         for (int p = 0; p < _patch; p++)
         for (int o = 0; o < channels; o++)
             _weight[((long)l * channels + o) * _patch + p] = source[((long)l * _patch + p) * channels + o];
-        _bias = parameters.Bias;
+        _bias = new float[locations * channels];
+        for (int o = 0; o < channels; o++)
+        for (int l = 0; l < locations; l++)
+            _bias[l * channels + o] = parameters.Bias[o * locations + l];
     }
 
     public override int ScratchSize => _patch;
 
-    protected override void Linear(ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
+    protected override void Linear(ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> scratch)
     {
-        var patch = scratch[.._patch];
         int channels = _out.Channels, plane = _out.Height * _out.Width;
+        var patches = scratch[..(rows * _patch)];
         for (int i = 0; i < _out.Height; i++)
         for (int j = 0; j < _out.Width; j++)
         {
-            int index = 0;
-            for (int c = 0; c < _in.Channels; c++)
-            for (int ki = 0; ki < _kernel; ki++)
-            {
-                int r = i * _stride + ki - _padTop;
-                for (int kj = 0; kj < _kernel; kj++, index++)
-                {
-                    int q = j * _stride + kj - _padLeft;
-                    patch[index] = r < 0 || r >= _in.Height || q < 0 || q >= _in.Width ? 0f : input[(c * _in.Height + r) * _in.Width + q];
-                }
-            }
+            for (int r = 0; r < rows; r++)
+                Gather(input.Slice(r * InputSize, InputSize), i, j, patches.Slice(r * _patch, _patch));
             int location = i * _out.Width + j;
-            var rows = _weight.AsSpan(location * channels * _patch, channels * _patch);
-            for (int o = 0; o < channels; o++)
-                output[o * plane + location] = TensorPrimitives.Dot(rows.Slice(o * _patch, _patch), patch) + _bias[o * plane + location];
+            DotKernels.MatMulTransposed(
+                _weight.AsSpan(location * channels * _patch, channels * _patch), _bias.AsSpan(location * channels, channels),
+                channels, _patch, patches, rows, output, OutputSize, location, plane);
+        }
+    }
+
+    private void Gather(ReadOnlySpan<float> input, int i, int j, Span<float> patch)
+    {
+        int index = 0;
+        for (int c = 0; c < _in.Channels; c++)
+        for (int ki = 0; ki < _kernel; ki++)
+        {
+            int r = i * _stride + ki - _padTop;
+            bool rowInside = r >= 0 && r < _in.Height;
+            for (int kj = 0; kj < _kernel; kj++, index++)
+            {
+                int q = j * _stride + kj - _padLeft;
+                patch[index] = rowInside && q >= 0 && q < _in.Width ? input[(c * _in.Height + r) * _in.Width + q] : 0f;
+            }
         }
     }
 }

@@ -8,15 +8,20 @@ using Microsoft.ML.TargetProp.Model;
 namespace Microsoft.ML.TargetProp.Inference;
 
 /// <summary>
-/// The forward pass of a trained network in plain .NET (System.Numerics.Tensors SIMD), so scoring needs no libtorch.
-/// Immutable and thread-safe: each call uses its own buffers.
+/// The forward pass of a trained network in plain .NET (System.Numerics.Tensors and AVX2/FMA SIMD), so scoring needs
+/// no libtorch. Batches are processed in blocks of <see cref="BlockRows"/> examples, blocks in parallel. Immutable
+/// and thread-safe: every call uses its own buffers.
 /// </summary>
 public sealed class ManagedNetwork
 {
+    /// <summary>Examples per block of the batched pass.</summary>
+    public const int BlockRows = 16;
+
     private readonly InferenceLayer[] _layers;
     private readonly int _bufferSize;
     private readonly int _scratchSize;
-    private readonly ThreadLocal<float[]> _workspace;
+    private readonly ThreadLocal<float[]> _single;
+    private readonly ThreadLocal<float[]> _block;
 
     /// <summary>Builds the forward pass of <paramref name="model"/>.</summary>
     public ManagedNetwork(TargetPropModelParameters model)
@@ -37,7 +42,8 @@ public sealed class ManagedNetwork
         _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, activation: null);
         _bufferSize = _layers.Max(l => Math.Max(l.InputSize, l.OutputSize));
         _scratchSize = _layers.Max(l => l.ScratchSize);
-        _workspace = new ThreadLocal<float[]>(() => new float[2 * _bufferSize + _scratchSize]);
+        _single = new ThreadLocal<float[]>(() => new float[2 * _bufferSize + _scratchSize]);
+        _block = new ThreadLocal<float[]>(() => new float[BlockRows * (2 * _bufferSize + _scratchSize)]);
     }
 
     /// <summary>The model computed.</summary>
@@ -56,18 +62,7 @@ public sealed class ManagedNetwork
             throw new ArgumentException($"The network expects {InputSize} input values ({Model.InputShape}); got {input.Length}.", nameof(input));
         if (logits.Length < Classes)
             throw new ArgumentException($"The output span holds {logits.Length} values; {Classes} are needed.", nameof(logits));
-        var work = _workspace.Value!;
-        var a = work.AsSpan(0, _bufferSize);
-        var b = work.AsSpan(_bufferSize, _bufferSize);
-        var scratch = work.AsSpan(2 * _bufferSize, _scratchSize);
-        ReadOnlySpan<float> current = input;
-        for (int i = 0; i < _layers.Length; i++)
-        {
-            var layer = _layers[i];
-            var target = i == _layers.Length - 1 ? logits[..Classes] : (i % 2 == 0 ? a : b)[..layer.OutputSize];
-            layer.Forward(current, target, scratch);
-            current = target;
-        }
+        Run(input, 1, logits, _single.Value!);
     }
 
     /// <summary>Writes the class probabilities softmax(a_L) of one example to <paramref name="probabilities"/>.</summary>
@@ -77,13 +72,37 @@ public sealed class ManagedNetwork
         TensorPrimitives.SoftMax(probabilities[..Classes], probabilities[..Classes]);
     }
 
-    /// <summary>Class probabilities of <paramref name="count"/> examples stored row after row, in parallel over rows.</summary>
+    /// <summary>Class probabilities of <paramref name="count"/> examples stored row after row; blocks run in parallel.</summary>
     public void PredictBatch(ReadOnlyMemory<float> inputs, int count, Memory<float> probabilities, int? maxDegreeOfParallelism = null)
     {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"count must be ≥ 0; got {count}.");
         if (inputs.Length < (long)count * InputSize) throw new ArgumentException($"{count} examples need {(long)count * InputSize} input values; got {inputs.Length}.", nameof(inputs));
         if (probabilities.Length < (long)count * Classes) throw new ArgumentException($"{count} examples need {(long)count * Classes} output values; got {probabilities.Length}.", nameof(probabilities));
+        int blocks = (count + BlockRows - 1) / BlockRows;
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? Environment.ProcessorCount };
-        Parallel.For(0, count, options, row =>
-            Predict(inputs.Span.Slice(row * InputSize, InputSize), probabilities.Span.Slice(row * Classes, Classes)));
+        Parallel.For(0, blocks, options, block =>
+        {
+            int start = block * BlockRows, rows = Math.Min(BlockRows, count - start);
+            var output = probabilities.Span.Slice(start * Classes, rows * Classes);
+            Run(inputs.Span.Slice(start * InputSize, rows * InputSize), rows, output, _block.Value!);
+            for (int r = 0; r < rows; r++)
+                TensorPrimitives.SoftMax(output.Slice(r * Classes, Classes), output.Slice(r * Classes, Classes));
+        });
+    }
+
+    private void Run(ReadOnlySpan<float> input, int rows, Span<float> logits, float[] work)
+    {
+        int size = rows * _bufferSize;
+        var a = work.AsSpan(0, size);
+        var b = work.AsSpan(size, size);
+        var scratch = work.AsSpan(2 * size, rows * _scratchSize);
+        ReadOnlySpan<float> current = input;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var layer = _layers[i];
+            var target = i == _layers.Length - 1 ? logits[..(rows * Classes)] : (i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
+            layer.Forward(current, rows, target, scratch);
+            current = target;
+        }
     }
 }

@@ -26,7 +26,10 @@ internal sealed class ScoredDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.ToArray();
-        return new ScoringCursor(_columns, _input.GetRowCursor(_columns.InputColumnsFor(needed), rand), needed);
+        // Unshuffled cursors visit rows in a fixed order, so an independent cursor can read features ahead and the
+        // network can score them in blocks.
+        Func<DataViewRowCursor?>? lookahead = rand is null ? () => _input.GetRowCursor(new[] { _columns.Features }) : null;
+        return new ScoringCursor(_columns, _input.GetRowCursor(_columns.InputColumnsFor(needed), rand), needed, lookahead);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)

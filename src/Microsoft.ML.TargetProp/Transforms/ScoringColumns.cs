@@ -79,11 +79,11 @@ internal sealed class ScoringColumns
     }
 
     /// <summary>Getter of column <paramref name="column"/> for a row of the output schema backed by <paramref name="input"/>.</summary>
-    public ValueGetter<T> GetGetter<T>(DataViewRow input, DataViewSchema.Column column, ref RowScorer? scorer)
+    public ValueGetter<T> GetGetter<T>(DataViewRow input, DataViewSchema.Column column, ref RowScorer? scorer, Func<DataViewRowCursor?>? lookahead = null)
     {
         if (!IsOutput(column))
             return input.GetGetter<T>(InputSchema[column.Index]);
-        scorer ??= new RowScorer(Transformer.Network, input, input.GetGetter<VBuffer<float>>(Features), Features.Name);
+        scorer ??= new RowScorer(Transformer.Network, input, input.GetGetter<VBuffer<float>>(Features), Features.Name, lookahead?.Invoke(), Features);
         var s = scorer;
         Delegate getter = column.Index == ScoreIndex ? s.ScoreGetter : s.PredictedLabelGetter;
         return getter as ValueGetter<T>

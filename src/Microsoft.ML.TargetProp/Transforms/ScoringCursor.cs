@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
@@ -10,12 +11,18 @@ internal sealed class ScoringCursor : DataViewRowCursor
     private readonly ScoringColumns _columns;
     private readonly DataViewRowCursor _input;
     private readonly bool[] _active;
+    private readonly Func<DataViewRowCursor?>? _lookahead;
     private RowScorer? _scorer;
 
-    public ScoringCursor(ScoringColumns columns, DataViewRowCursor input, IEnumerable<DataViewSchema.Column> active)
+    /// <summary>
+    /// Creates the cursor; <paramref name="lookahead"/>, when given, opens an independent cursor over the same rows in the
+    /// same order (only for unshuffled single cursors), so scores can be computed in blocks ahead of the current row.
+    /// </summary>
+    public ScoringCursor(ScoringColumns columns, DataViewRowCursor input, IEnumerable<DataViewSchema.Column> active, Func<DataViewRowCursor?>? lookahead = null)
     {
         _columns = columns;
         _input = input;
+        _lookahead = lookahead;
         _active = new bool[columns.OutputSchema.Count];
         foreach (var c in active) _active[c.Index] = true;
     }
@@ -34,14 +41,18 @@ internal sealed class ScoringCursor : DataViewRowCursor
     {
         if (!_active[column.Index])
             throw new System.InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
-        return _columns.GetGetter<TValue>(_input, column, ref _scorer);
+        return _columns.GetGetter<TValue>(_input, column, ref _scorer, _lookahead);
     }
 
     public override bool MoveNext() => _input.MoveNext();
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _input.Dispose();
+        if (disposing)
+        {
+            _scorer?.Dispose();
+            _input.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

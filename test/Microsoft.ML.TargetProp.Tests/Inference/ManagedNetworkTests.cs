@@ -26,7 +26,7 @@ public sealed class ManagedNetworkTests
         using var net = new TargetPropNetwork(preset.Network, preset.InputShape, preset.Classes, gen);
         using (no_grad())
             foreach (var layer in net.Layers) layer.Bias.copy_(randn(layer.Bias.shape, generator: gen) * 0.1);
-        int n = name == "imagenet-lc" ? 1 : 3;
+        int n = name == "imagenet-lc" ? 1 : 6;   // 6 rows: the 4-row SIMD kernel and its tail
         using var x = rand(new long[] { n, preset.InputShape.Size }, generator: gen);
         using var expected = net.forward(x).softmax(1);
         var managed = new ManagedNetwork(net.ToModelParameters(AlgorithmKind.Backprop));
@@ -37,6 +37,25 @@ public sealed class ManagedNetworkTests
         double maxDiff = reference.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
         Assert.IsTrue(maxDiff <= 1e-4, $"{name}: max |torch − managed| = {maxDiff}");
         Assert.IsTrue(reference.Max() - reference.Min() > 1e-3, "outputs must vary, or the comparison proves nothing");
+    }
+
+    [TestMethod]
+    public void BatchedBlocksEqualSingleExamples()
+    {
+        var gen = new Generator(23, CPU);
+        using var net = new TargetPropNetwork(NetworkSpec.Parse("lc(3x3,5,2) lc(2x2,7) fc(1100) fc(33)"), new ImageShape(2, 9, 11), 4, gen);   // fc(1100) takes the parallel single-row path
+        var managed = new ManagedNetwork(net.ToModelParameters(AlgorithmKind.Backprop));
+        int n = 2 * ManagedNetwork.BlockRows + 5;
+        var inputs = rand(new long[] { n, managed.InputSize }, generator: gen).data<float>().ToArray();
+        var batch = new float[n * 4];
+        managed.PredictBatch(inputs, n, batch);
+        var single = new float[4];
+        for (int i = 0; i < n; i++)
+        {
+            managed.Predict(inputs.AsSpan(i * managed.InputSize, managed.InputSize), single);
+            for (int k = 0; k < 4; k++) Assert.AreEqual(single[k], batch[i * 4 + k], $"row {i} class {k}: single and batched scoring must agree exactly");
+        }
+        Assert.ThrowsExactly<ArgumentException>(() => managed.Predict(new float[3], single));
     }
 
     [TestMethod]

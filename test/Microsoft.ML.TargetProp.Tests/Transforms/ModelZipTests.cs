@@ -31,7 +31,8 @@ public sealed class ModelZipTests
         for (int i = 0; i < expected.Length; i++)
         {
             Assert.AreEqual(expected[i].PredictedLabel, actual[i].PredictedLabel);
-            CollectionAssert.AreEqual(expected[i].Score, actual[i].Score);
+            for (int k = 0; k < expected[i].Score.Length; k++)   // the arithmetic of the forward pass may be reordered between versions
+                Assert.AreEqual(expected[i].Score[k], actual[i].Score[k], 1e-6f, $"row {i} class {k}");
         }
     }
 
@@ -39,7 +40,8 @@ public sealed class ModelZipTests
     public void ThousandMutatedOrTruncatedZipsLoadIdenticallyOrThrowCleanly()
     {
         var original = File.ReadAllBytes(Asset("sdtp-model-format-1.zip"));
-        var expected = Expected();
+        var reference = new MLContext();
+        var expected = Score(reference, reference.Model.Load(new MemoryStream(original), out _));
         var random = new Random(20181203);
         int loaded = 0, rejected = 0;
         var kinds = new Dictionary<string, int>();

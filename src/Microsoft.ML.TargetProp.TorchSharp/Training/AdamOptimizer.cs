@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.ML.TargetProp.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Training;
+
+/// <summary>
+/// Adam (Kingma and Ba) over a fixed list of parameters, with in-place updates and every scalar held in an explicit,
+/// rooted <see cref="Scalar"/>. TorchSharp 0.107's own optimizers pass implicitly converted Scalars to native code;
+/// those can be finalized by the GC while the native call still reads them, which showed up here as a rare
+/// "toFloat: Expected false to be true" crash. State (moments and step count) is saved with checkpoints.
+/// </summary>
+public sealed class AdamOptimizer : IDisposable
+{
+    private readonly Parameter[] _parameters;
+    private readonly Tensor[] _m;
+    private readonly Tensor[] _v;
+    private readonly AdamSettings _settings;
+
+    /// <summary>Creates the optimizer with zero moments.</summary>
+    public AdamOptimizer(IEnumerable<Parameter> parameters, AdamSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        settings.Validate(nameof(settings));
+        _parameters = parameters.ToArray();
+        using var _ = no_grad();
+        _m = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        _v = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>Number of steps taken.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>Sets every parameter's gradient to zero.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters) p.grad?.zero_();
+    }
+
+    /// <summary>One Adam step: m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; θ ← θ − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ϵ).</summary>
+    public void Step()
+    {
+        Steps++;
+        double b1 = _settings.Beta1, b2 = _settings.Beta2;
+        double correction1 = 1 - Math.Pow(b1, Steps), correction2 = 1 - Math.Pow(b2, Steps);
+        using var beta1 = b1.ToScalar();
+        using var oneMinusBeta1 = (1 - b1).ToScalar();
+        using var beta2 = b2.ToScalar();
+        using var oneMinusBeta2 = (1 - b2).ToScalar();
+        using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
+        using var epsilon = _settings.Epsilon.ToScalar();
+        using var negativeStep = (-_settings.LearningRate / correction1).ToScalar();
+        using var _ = no_grad();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var grad = _parameters[i].grad;
+            if (grad is null) continue;
+            _m[i].mul_(beta1).add_(grad, alpha: oneMinusBeta1);
+            _v[i].mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
+            using var denominator = _v[i].sqrt();
+            denominator.div_(sqrtCorrection2).add_(epsilon);
+            _parameters[i].addcdiv_(_m[i], denominator, value: negativeStep);
+        }
+    }
+
+    /// <summary>Writes the step count and both moments.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(Steps);
+        writer.Write(_parameters.Length);
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            _m[i].Save(writer);
+            _v[i].Save(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote for the same parameters.</summary>
+    public void Load(BinaryReader reader)
+    {
+        long steps = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (steps < 0 || count != _parameters.Length)
+            throw new InvalidDataException($"The optimizer state is for {count} parameters; this optimizer has {_parameters.Length}.");
+        for (int i = 0; i < count; i++)
+        {
+            _m[i].Load(reader);
+            _v[i].Load(reader);
+        }
+        Steps = steps;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in _m) t.Dispose();
+        foreach (var t in _v) t.Dispose();
+    }
+}
