@@ -61,6 +61,9 @@ public sealed record TrainRequest
     /// <summary>Keep only the first N test examples.</summary>
     public int? TestLimit { get; init; }
 
+    /// <summary>Write a checkpoint every N epochs (null: none).</summary>
+    public int? CheckpointEvery { get; init; }
+
     /// <summary>The network specification.</summary>
     public NetworkSpec Network => NetworkSpec.Parse(Architecture);
 

@@ -40,6 +40,8 @@ public static class TrainCommand
     private static readonly Option<int?> EarlyStoppingOption = new("--early-stopping") { Description = "stop after N epochs without a better per-epoch accuracy" };
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "folder holding dataset folders (then $TARGETPROP_DATA, data/, ../shared/data)" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-out" };
+    private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write OUTPUT/checkpoint.ckpt every N epochs (weights, optimizers, RNG state; atomic)" };
+    private static readonly Option<bool> ResumeOption = new("--resume") { Description = "continue from OUTPUT/checkpoint.ckpt (same arguments otherwise)" };
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()
@@ -48,7 +50,7 @@ public static class TrainCommand
         {
             DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, HParamsOption, EpochsOption, BatchOption, SeedOption, ThreadsOption,
             DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,
-            EarlyStoppingOption, DataDirOption, OutputOption,
+            EarlyStoppingOption, DataDirOption, OutputOption, CheckpointOption, ResumeOption,
         };
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
@@ -71,9 +73,10 @@ public static class TrainCommand
                 AuxiliaryUnits = parse.GetValue(AuxOption),
                 TrainLimit = parse.GetValue(TrainLimitOption),
                 TestLimit = parse.GetValue(TestLimitOption),
+                CheckpointEvery = parse.GetValue(CheckpointOption),
             };
             var outcome = Run(request, new DatasetLocator(parse.GetValue(DataDirOption)), parse.GetValue(OutputOption)!,
-                parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation);
+                parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation, parse.GetValue(ResumeOption));
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Test accuracy {0:P2}[/] (error {1:P2}); best per-epoch accuracy {2:P2} at epoch {3}; median {4:F1} s/epoch.",
                 outcome.Test.Accuracy, outcome.Test.Error, outcome.BestTestAccuracy, outcome.BestEpoch, outcome.MedianEpochSeconds);
             if (outcome.Result.Cancelled)
@@ -85,9 +88,19 @@ public static class TrainCommand
     }
 
     /// <summary>Runs one training: loads data, trains with a per-epoch table, evaluates, writes metrics.json into <paramref name="output"/>.</summary>
-    public static Outcome Run(TrainRequest request, DatasetLocator locator, string output, double validationFraction, int? earlyStopping, CancellationToken cancellation)
+    public static Outcome Run(TrainRequest request, DatasetLocator locator, string output, double validationFraction, int? earlyStopping, CancellationToken cancellation, bool resume = false)
     {
-        var options = request.ToOptions();
+        string checkpoint = Path.Combine(output, "checkpoint.ckpt");
+        if (request.CheckpointEvery is < 1)
+            throw new ArgumentOutOfRangeException("--checkpoint-every", $"--checkpoint-every must be ≥ 1; got {request.CheckpointEvery}.");
+        if (resume && !File.Exists(checkpoint))
+            throw new FileNotFoundException($"--resume: no checkpoint at '{checkpoint}'; train with --checkpoint-every N first.", checkpoint);
+        var options = request.ToOptions() with
+        {
+            CheckpointPath = request.CheckpointEvery is not null || resume ? Path.GetFullPath(checkpoint) : null,
+            CheckpointInterval = request.CheckpointEvery ?? 1,
+        };
+        Directory.CreateDirectory(output);
         var spec = request.Network;
         if (validationFraction is < 0 or >= 1)
             throw new ArgumentOutOfRangeException("--validation-fraction", $"--validation-fraction must be in [0, 1); got {validationFraction}.");
@@ -102,9 +115,16 @@ public static class TrainCommand
             Markup.Escape(spec.ToString()), options.Epochs, options.BatchSize);
 
         using var trainer = new NetworkTrainer(spec, train.Shape, train.Classes, options);
+        if (resume)
+        {
+            trainer.LoadCheckpoint(checkpoint);
+            AnsiConsole.MarkupLine("[grey]Resumed after epoch {0} from {1}[/]", trainer.CompletedEpochs, Markup.Escape(checkpoint));
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         double best = double.NegativeInfinity;
         int bestEpoch = 0;
+        foreach (var h in trainer.History)
+            if (h.ValidationAccuracy > best) { best = h.ValidationAccuracy.Value; bestEpoch = h.Epoch; }
         string monitorName = validationFraction > 0 ? "val acc" : "test acc";
         TrainingResult result = null!;
         void OnEpoch(EpochMetrics m)

@@ -137,6 +137,8 @@ public sealed class NetworkTrainer : IDisposable
             if (Options.Diagnostics)
                 metrics = WithDiagnostics(metrics, probeX, probeY);
             _history.Add(metrics);
+            if (Options.CheckpointPath is { } checkpoint && (epoch % Options.CheckpointInterval == 0 || epoch == Options.Epochs || cancelled))
+                SaveCheckpoint(checkpoint);
             onEpoch?.Invoke(metrics);
             if (cancelled) break;
         }
@@ -210,6 +212,8 @@ public sealed class NetworkTrainer : IDisposable
                 writer.Flush();
                 stream.Flush(flushToDisk: true);
             }
+            if (Environment.GetEnvironmentVariable(CrashBeforeRenameVariable) == "1")
+                Environment.FailFast($"{CrashBeforeRenameVariable}=1: simulated crash between writing '{tmp}' and renaming it.");
             File.Move(tmp, full, overwrite: true);
         }
         finally
@@ -217,6 +221,12 @@ public sealed class NetworkTrainer : IDisposable
             if (File.Exists(tmp)) File.Delete(tmp);
         }
     }
+
+    /// <summary>
+    /// Test hook: when this environment variable is "1", <see cref="SaveCheckpoint"/> kills the process after writing the
+    /// temporary file and before renaming it, to prove an interrupted save leaves the previous checkpoint intact.
+    /// </summary>
+    public const string CrashBeforeRenameVariable = "TARGETPROP_TEST_CRASH_BEFORE_RENAME";
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architecture and algorithm; <see cref="Fit"/> then resumes after its last epoch.</summary>
     public void LoadCheckpoint(string path)

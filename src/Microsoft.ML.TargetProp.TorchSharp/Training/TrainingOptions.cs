@@ -36,6 +36,12 @@ public sealed record TrainingOptions
     /// </summary>
     public bool TuneAllocator { get; init; } = true;
 
+    /// <summary>Where <see cref="NetworkTrainer.Fit"/> writes checkpoints (weights, both optimizers, RNG state, history); null disables them.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Write a checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
+    public int CheckpointInterval { get; init; } = 1;
+
     /// <summary>Throws an error naming the option when a value is out of range.</summary>
     public void Validate()
     {
@@ -44,6 +50,7 @@ public sealed record TrainingOptions
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), $"Epochs must be ≥ 1; got {Epochs}.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ 1; got {BatchSize}.");
         if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+        if (CheckpointInterval < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), $"CheckpointInterval must be ≥ 1; got {CheckpointInterval}.");
         if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
     }
 }

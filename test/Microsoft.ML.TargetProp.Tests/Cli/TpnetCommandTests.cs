@@ -16,13 +16,16 @@ public sealed class TpnetCommandTests
     private static string Tpnet => Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("test", "Microsoft.ML.TargetProp.Tests"), Path.Combine("src", "Microsoft.ML.TargetProp.Cli")), "tpnet.dll");
 
     /// <summary>Runs tpnet in its own process (from the repository root) and returns its exit code and stderr.</summary>
-    private static (int Code, string Error) Run(params string[] args)
+    private static (int Code, string Error) Run(params string[] args) => RunWithEnvironment(null, args);
+
+    private static (int Code, string Error) RunWithEnvironment(string? variable, params string[] args)
     {
         Assert.IsTrue(File.Exists(Tpnet), $"tpnet not built at {Tpnet}");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestSetup.RepoRoot };
         start.ArgumentList.Add(Tpnet);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment.Remove("TARGETPROP_DATA");
+        if (variable is not null) start.Environment[variable] = "1";
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         string error = process.StandardError.ReadToEnd();
@@ -80,6 +83,27 @@ public sealed class TpnetCommandTests
         (code, error) = Run("predict", model, Path.Combine(output, "missing.png"));
         Assert.AreNotEqual(0, code);
         StringAssert.Contains(error, "missing.png");
+    }
+
+    [TestMethod]
+    public void AProcessKilledWhileSavingACheckpointLeavesThePreviousOneAndResumeFinishesTheRun()
+    {
+        string output = TestSetup.TempFolder();
+        string[] train = { "train", "--arch", "fc(32)", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--checkpoint-every", "1", "--output", output };
+        var (code, error) = Run(train.Concat(new[] { "--epochs", "1" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        string checkpoint = Path.Combine(output, "checkpoint.ckpt");
+        var before = File.ReadAllBytes(checkpoint);
+
+        (code, _) = RunWithEnvironment(Microsoft.ML.TargetProp.TorchSharp.Training.NetworkTrainer.CrashBeforeRenameVariable, train.Concat(new[] { "--epochs", "2", "--resume" }).ToArray());
+        Assert.AreNotEqual(0, code, "the simulated crash must kill the process");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(checkpoint), "the previous checkpoint must be intact");
+
+        (code, error) = Run(train.Concat(new[] { "--epochs", "2", "--resume" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.AreEqual(2, json.RootElement.GetProperty("history").GetArrayLength(), "the resumed run continues at epoch 2");
+        CollectionAssert.AreNotEqual(before, File.ReadAllBytes(checkpoint));
     }
 
     [TestMethod]
