@@ -33,6 +33,7 @@ internal sealed class HostAccess : IDisposable
     public static IHostEnvironment Environment(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        MLNetVersion.EnsureCompatible();
         return CatalogUtils.GetEnvironment(catalog);
     }
 

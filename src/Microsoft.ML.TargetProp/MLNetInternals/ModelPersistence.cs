@@ -21,6 +21,7 @@ internal static class ModelPersistence
     public static void Save(ModelSaveContext ctx, VersionInfo version, Action<BinaryWriter> write)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        MLNetVersion.EnsureCompatible();
         ctx.CheckAtModel();
         ctx.SetVersionInfo(version);
         using var payload = new MemoryStream();
@@ -35,6 +36,7 @@ internal static class ModelPersistence
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(ctx);
+        MLNetVersion.EnsureCompatible();
         try
         {
             ctx.CheckAtModel(version);
