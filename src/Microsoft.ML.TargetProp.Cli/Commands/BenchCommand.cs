@@ -39,13 +39,14 @@ public static class BenchCommand
     private static readonly Option<int> MemoryExamplesOption = new("--memory-examples") { Description = "MNIST training examples per memory epoch", DefaultValueFactory = _ => 10000 };
     private static readonly Option<string> MallocOption = new("--malloc") { Description = "default, tuned (pin glibc's mmap/trim thresholds first) or compare (SDTP steps under both, in this run)", DefaultValueFactory = _ => "compare" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-bench" };
+    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root (for the memory measurement on MNIST)" };
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()
     {
         var command = new System.CommandLine.Command("bench", "Measure training-step, LC-layer, scoring and memory performance.")
         {
-            ArchOption, BatchOption, ThreadsOption, RepeatsOption, WarmupOption, AlgorithmsOption, ScoringImagesOption, MemoryEpochsOption, MemoryExamplesOption, MallocOption, OutputOption,
+            ArchOption, BatchOption, ThreadsOption, RepeatsOption, WarmupOption, AlgorithmsOption, ScoringImagesOption, MemoryEpochsOption, MemoryExamplesOption, MallocOption, OutputOption, DataDirOption,
         };
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
@@ -57,6 +58,10 @@ public static class BenchCommand
             string malloc = parse.GetValue(MallocOption)!;
             if (malloc is not ("default" or "tuned" or "compare")) throw new ArgumentException($"--malloc must be default, tuned or compare; got '{malloc}'.");
             var report = new Report(batch, repeats, warmup);
+            string output = parse.GetValue(OutputOption)!;
+            Directory.CreateDirectory(output);
+            var locator = new DatasetLocator(parse.GetValue(DataDirOption));
+            locator.Load("mnist", trainLimit: 1, testLimit: 1);   // fail now, not after the long measurements
             if (malloc == "compare")
                 CompareMalloc(report, presets, algorithms, batch, repeats, warmup);
             else if (malloc == "tuned")
@@ -83,20 +88,26 @@ public static class BenchCommand
                     report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step (samples/s)", batch / step,
                         double.IsNaN(bpStep) ? null : step / bpStep, phases));
                 }
+                Write(report, output);
             }
             if (parse.GetValue(ScoringImagesOption) is > 0 and var images)
                 Scoring(report, images, repeats);
+            Write(report, output);
             if (parse.GetValue(MemoryEpochsOption) is > 0 and var epochs)
-                Memory(report, epochs, parse.GetValue(MemoryExamplesOption), batch);
-            string output = parse.GetValue(OutputOption)!;
-            Directory.CreateDirectory(output);
-            TrainCommand.WriteJsonAtomically(Path.Combine(output, "bench.json"), report);
-            string md = report.ToMarkdown();
-            File.WriteAllText(Path.Combine(output, "bench.md"), md);
-            Console.WriteLine(md);
+                Memory(report, locator, epochs, parse.GetValue(MemoryExamplesOption), batch);
+            Console.WriteLine(Write(report, output));
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>Writes bench.json and bench.md (after every section, so an interrupted run keeps what it measured).</summary>
+    private static string Write(Report report, string output)
+    {
+        TrainCommand.WriteJsonAtomically(Path.Combine(output, "bench.json"), report);
+        string md = report.ToMarkdown();
+        File.WriteAllText(Path.Combine(output, "bench.md"), md);
+        return md;
     }
 
     /// <summary>One measured quantity.</summary>
@@ -262,9 +273,8 @@ public static class BenchCommand
         report.Rows.Add(new Row(preset.Name, 1, "PredictionEngine single image (ms)", 1000 * StepProfiler.MedianOf(latencies), null, null));
     }
 
-    private static void Memory(Report report, int epochs, int examples, int batch)
+    private static void Memory(Report report, DatasetLocator locator, int epochs, int examples, int batch)
     {
-        var locator = new DatasetLocator(null);
         var (train, _) = locator.Load("mnist", trainLimit: examples, testLimit: 1);
         var preset = NetworkPresets.MnistLc;
         var options = new TrainingOptions

@@ -1,3 +1,4 @@
+using System;
 using Microsoft.ML.TargetProp.Model;
 using static TorchSharp.torch;
 
@@ -14,5 +15,9 @@ public static class BatchShapes
         IsFlat(shape) ? new[] { batch, (long)shape.Channels } : new[] { batch, (long)shape.Channels, shape.Height, shape.Width };
 
     /// <summary>Views <paramref name="batch"/> in the layout of <paramref name="shape"/>.</summary>
-    public static Tensor Reshape(Tensor batch, ImageShape shape) => batch.reshape(Of(shape, batch.shape[0]));
+    public static Tensor Reshape(Tensor batch, ImageShape shape)
+    {
+        var target = Of(shape, batch.shape[0]);
+        return batch.shape.AsSpan().SequenceEqual(target) ? batch : batch.reshape(target);
+    }
 }

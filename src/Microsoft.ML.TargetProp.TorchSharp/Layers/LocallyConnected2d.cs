@@ -47,8 +47,8 @@ public sealed class LocallyConnected2d : TrainableLayer
     /// <inheritdoc />
     public override Tensor Linear(Tensor input)
     {
-        using var y = Geometry.Apply(BatchShapes.Reshape(input, InputShape), weight);
-        return y.add(bias);
+        var y = Geometry.Apply(BatchShapes.Reshape(input, InputShape), weight);
+        return y.add_(bias);
     }
 
     /// <inheritdoc />

@@ -164,6 +164,7 @@ public sealed class NetworkTrainer : IDisposable
             var yb = y.narrow(0, start, n);
             lossSum.add_(F.cross_entropy(logits, yb, reduction: nn.Reduction.Sum).to_type(float64));
             correct.add_(logits.argmax(1).eq(yb).sum());
+            ReclaimNativeMemory();
         }
         return new EvaluationResult(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);
     }
@@ -280,6 +281,20 @@ public sealed class NetworkTrainer : IDisposable
 
     private readonly record struct PassTotals(double Loss, double Accuracy, double? InverseLoss, int Examples, bool Cancelled);
 
+    /// <summary>
+    /// Some TorchSharp 0.107 tensor wrappers created inside a training step escape dispose scopes (measured: about 7 MB
+    /// per step of an LC layer's forward under no_grad) and hold native memory until their finalizers run, so without
+    /// intervention RSS grew by ~500 MB per 10,000 examples. A young-generation collection every few batches runs those
+    /// finalizers; it costs well under a millisecond here.
+    /// </summary>
+    private const int ReclaimEveryBatches = 8;
+
+    private static void ReclaimNativeMemory()
+    {
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+    }
+
     private PassTotals RunPass(Tensor x, Tensor y, bool trainForward, bool trainInverse, CancellationToken cancellation)
     {
         long n = x.shape[0];
@@ -309,6 +324,7 @@ public sealed class NetworkTrainer : IDisposable
             }
             examples += (int)size;
             batches++;
+            if (batches % ReclaimEveryBatches == 0) ReclaimNativeMemory();
         }
         if (examples == 0) return new PassTotals(double.NaN, double.NaN, null, 0, cancelled);
         return new PassTotals(
