@@ -94,7 +94,11 @@ public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTra
                 m.Seconds));
             host.Progress(m.Epoch, m.TrainLoss, m.TrainAccuracy);
             TrainerOptions.MetricsCallback?.Invoke(m);
-        }, beforeBatch: host.CheckAlive);
+        }, beforeBatch: () =>
+        {
+            TrainerOptions.CancellationToken.ThrowIfCancellationRequested();
+            host.CheckAlive();
+        });
         if (result.Divergence is not null) host.Warning(result.Divergence);
         var model = trainer.Network.ToModelParameters(Algorithm, hyperParameters, result.History);
         return new TargetPropTransformer(model, TrainerOptions.FeatureColumnName, labelValues, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);

@@ -57,6 +57,9 @@ public abstract class TargetPropTrainerOptions
     /// <summary>Called after every epoch with its metrics (loss, accuracies, inverse loss, per-layer alignment angles, seconds).</summary>
     public Action<EpochMetrics>? MetricsCallback;
 
+    /// <summary>Cancels training between minibatches (Fit then throws <see cref="OperationCanceledException"/>); the host's cancellation (ML.NET's internal MLContext.CancelExecution) is honoured too.</summary>
+    public System.Threading.CancellationToken CancellationToken;
+
     /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
     public bool Diagnostics = true;
 

@@ -88,6 +88,34 @@ public sealed class TrainerCatalogTests
     }
 
     [TestMethod]
+    public void EpochsAreLoggedUnderTheTrainersNameAndCancelExecutionStopsTraining()
+    {
+        var (ml, train, _) = Data(perClass: 10, test: 10);
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<(string Source, string Message)>();
+        ml.Log += (_, e) => messages.Enqueue((e.Source, e.Message));
+        var options = SmallOptions();
+        options.NumberOfEpochs = 2;
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
+        ml.MulticlassClassification.Trainers.SimplifiedTargetProp(options).Fit(keyed);
+        Assert.IsTrue(messages.Any(m => m.Source.Contains(nameof(SimplifiedTargetPropTrainer)) && m.Message.Contains("Epoch 2/2")),
+            "each epoch is logged through mlContext.Log with the trainer's name as source");
+
+        using var source = new System.Threading.CancellationTokenSource();
+        var byToken = SmallOptions();
+        byToken.NumberOfEpochs = 50;
+        byToken.CancellationToken = source.Token;
+        byToken.MetricsCallback = m => { if (m.Epoch == 1) source.Cancel(); };
+        Assert.ThrowsExactly<OperationCanceledException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(byToken).Fit(keyed));
+
+        // MLContext.CancelExecution is internal in ML.NET 5.0 (hosts such as AutoML call it); the trainers honour it.
+        var cancelExecution = typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!;
+        var byHost = SmallOptions();
+        byHost.NumberOfEpochs = 50;
+        byHost.MetricsCallback = m => { if (m.Epoch == 1) cancelExecution.Invoke(ml, null); };
+        Assert.ThrowsExactly<OperationCanceledException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(byHost).Fit(keyed));
+    }
+
+    [TestMethod]
     public void EveryTrainerIsReachableFromTheCatalog()
     {
         var (ml, train, test) = Data(perClass: 20, test: 100);
