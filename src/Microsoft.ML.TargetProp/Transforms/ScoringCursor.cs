@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.TargetProp.Transforms;
@@ -8,26 +7,17 @@ namespace Microsoft.ML.TargetProp.Transforms;
 /// <summary>A cursor over the scored view: input columns come from the input cursor, Score and PredictedLabel from a <see cref="RowScorer"/>.</summary>
 internal sealed class ScoringCursor : DataViewRowCursor
 {
-    private readonly ScoringColumns _columns;
     private readonly DataViewRowCursor _input;
-    private readonly bool[] _active;
-    private readonly Func<DataViewRowCursor?>? _lookahead;
-    private RowScorer? _scorer;
+    private readonly ScoredValues _values;
 
-    /// <summary>
-    /// Creates the cursor; <paramref name="lookahead"/>, when given, opens an independent cursor over the same rows in the
-    /// same order (only for unshuffled single cursors), so scores can be computed in blocks ahead of the current row.
-    /// </summary>
+    /// <summary>Creates the cursor; see <see cref="ScoredValues"/> for <paramref name="lookahead"/>.</summary>
     public ScoringCursor(ScoringColumns columns, DataViewRowCursor input, IEnumerable<DataViewSchema.Column> active, Func<DataViewRowCursor?>? lookahead = null)
     {
-        _columns = columns;
         _input = input;
-        _lookahead = lookahead;
-        _active = new bool[columns.OutputSchema.Count];
-        foreach (var c in active) _active[c.Index] = true;
+        _values = new ScoredValues(columns, input, active, lookahead);
     }
 
-    public override DataViewSchema Schema => _columns.OutputSchema;
+    public override DataViewSchema Schema => _values.Schema;
 
     public override long Position => _input.Position;
 
@@ -35,14 +25,9 @@ internal sealed class ScoringCursor : DataViewRowCursor
 
     public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-    public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+    public override bool IsColumnActive(DataViewSchema.Column column) => _values.IsActive(column);
 
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-    {
-        if (!_active[column.Index])
-            throw new System.InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
-        return _columns.GetGetter<TValue>(_input, column, ref _scorer, _lookahead);
-    }
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _values.GetGetter<TValue>(column);
 
     public override bool MoveNext() => _input.MoveNext();
 
@@ -50,7 +35,7 @@ internal sealed class ScoringCursor : DataViewRowCursor
     {
         if (disposing)
         {
-            _scorer?.Dispose();
+            _values.Dispose();
             _input.Dispose();
         }
         base.Dispose(disposing);

@@ -27,20 +27,16 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 
     private sealed class ScoredRow : DataViewRow
     {
-        private readonly ScoringColumns _columns;
         private readonly DataViewRow _input;
-        private readonly bool[] _active;
-        private RowScorer? _scorer;
+        private readonly ScoredValues _values;
 
         public ScoredRow(ScoringColumns columns, DataViewRow input, IEnumerable<DataViewSchema.Column> active)
         {
-            _columns = columns;
             _input = input;
-            _active = new bool[columns.OutputSchema.Count];
-            foreach (var c in active) _active[c.Index] = true;
+            _values = new ScoredValues(columns, input, active);
         }
 
-        public override DataViewSchema Schema => _columns.OutputSchema;
+        public override DataViewSchema Schema => _values.Schema;
 
         public override long Position => _input.Position;
 
@@ -48,13 +44,8 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
+        public override bool IsColumnActive(DataViewSchema.Column column) => _values.IsActive(column);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            if (!_active[column.Index])
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested for this row.");
-            return _columns.GetGetter<TValue>(_input, column, ref _scorer);
-        }
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _values.GetGetter<TValue>(column);
     }
 }
