@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 
 namespace Microsoft.ML.TargetProp.Cli;
@@ -42,9 +43,17 @@ public sealed class DatasetLocator
     };
 
     private readonly string? _dataDir;
+    private readonly ImageShape? _imageShape;
 
-    /// <summary>Creates a locator; <paramref name="dataDir"/> is the <c>--data-dir</c> option (may be null).</summary>
-    public DatasetLocator(string? dataDir) => _dataDir = dataDir;
+    /// <summary>
+    /// Creates a locator; <paramref name="dataDir"/> is the <c>--data-dir</c> option (may be null); <paramref name="imageShape"/>
+    /// is the size images of an image-folder dataset are resized to (default: 3×H×W of the first image).
+    /// </summary>
+    public DatasetLocator(string? dataDir, ImageShape? imageShape = null)
+    {
+        _dataDir = dataDir;
+        _imageShape = imageShape;
+    }
 
     /// <summary>Folders searched, in order.</summary>
     public IEnumerable<string> Roots
@@ -102,8 +111,10 @@ public sealed class DatasetLocator
         return text.ToString();
     }
 
-    private static (InMemoryDataset, InMemoryDataset) LoadFolder(string folder, KnownDataset? known, int? trainLimit, int? testLimit)
+    private (InMemoryDataset, InMemoryDataset) LoadFolder(string folder, KnownDataset? known, int? trainLimit, int? testLimit)
     {
+        if (!Directory.EnumerateFiles(folder).Any() && Directory.EnumerateDirectories(folder).Any())
+            return LoadImageFolder(folder, trainLimit, testLimit);
         bool cifar = Directory.EnumerateFiles(folder, "data_batch_*").Any();
         if (cifar)
         {
@@ -111,6 +122,52 @@ public sealed class DatasetLocator
             return (CifarBinaryReader.Read(batches, trainLimit), CifarBinaryReader.Read(new[] { Resolve(folder, "test_batch.bin") }, testLimit));
         }
         return (MnistDataset.Load(folder, train: true, trainLimit, known?.ClassNames), MnistDataset.Load(folder, train: false, testLimit, known?.ClassNames));
+    }
+
+    /// <summary>
+    /// An image-folder dataset: <c>train/CLASS/*.png|jpg</c> and <c>test/CLASS/…</c>, or <c>CLASS/…</c> split 80/20
+    /// with a fixed seed. Images are resized to the locator's shape; a file that fails to decode is named in the error.
+    /// </summary>
+    private (InMemoryDataset, InMemoryDataset) LoadImageFolder(string folder, int? trainLimit, int? testLimit)
+    {
+        bool split = Directory.Exists(Path.Combine(folder, "train")) && Directory.Exists(Path.Combine(folder, "test"));
+        var trainRows = Microsoft.ML.TargetProp.Data.ImageFolder.Rows(split ? Path.Combine(folder, "train") : folder).ToList();
+        var testRows = split ? Microsoft.ML.TargetProp.Data.ImageFolder.Rows(Path.Combine(folder, "test")).ToList() : new List<Microsoft.ML.TargetProp.Data.ImageFolder.ImageRow>();
+        var random = new Random(0);
+        var shuffledTrain = trainRows.ToArray();
+        random.Shuffle(shuffledTrain);
+        if (!split)
+        {
+            int test = Math.Max(1, shuffledTrain.Length / 5);
+            testRows = shuffledTrain[..test].ToList();
+            shuffledTrain = shuffledTrain[test..];
+        }
+        var shuffledTest = testRows.ToArray();
+        random.Shuffle(shuffledTest);
+        var classes = trainRows.Select(r => r.Label).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToArray();
+        var shape = _imageShape ?? FirstImageShape(shuffledTrain[0].ImagePath);
+        return (Decode(shuffledTrain.Take(trainLimit ?? int.MaxValue), classes, shape), Decode(shuffledTest.Take(testLimit ?? int.MaxValue), classes, shape));
+    }
+
+    private static ImageShape FirstImageShape(string path)
+    {
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path) ?? throw new InvalidDataException($"Image file '{path}' could not be decoded.");
+        return new ImageShape(3, bitmap.Height, bitmap.Width);
+    }
+
+    private static InMemoryDataset Decode(IEnumerable<Microsoft.ML.TargetProp.Data.ImageFolder.ImageRow> rows, string[] classes, ImageShape shape)
+    {
+        var list = rows.ToList();
+        var features = new float[(long)list.Count * shape.Size];
+        var labels = new int[list.Count];
+        for (int i = 0; i < list.Count; i++)
+        {
+            int label = Array.IndexOf(classes, list[i].Label);
+            if (label < 0) throw new InvalidDataException($"Class '{list[i].Label}' of '{list[i].ImagePath}' has no training images.");
+            ImageDecoder.Decode(list[i].ImagePath, shape).CopyTo(features, (long)i * shape.Size);
+            labels[i] = label;
+        }
+        return new InMemoryDataset(features, labels, shape, classes.Length, classes);
     }
 
     private static string Resolve(string folder, string name)

@@ -41,6 +41,7 @@ public static class TrainCommand
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "folder holding dataset folders (then $TARGETPROP_DATA, data/, ../shared/data)" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-out" };
     private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write OUTPUT/checkpoint.ckpt every N epochs (weights, optimizers, RNG state; atomic)" };
+    private static readonly Option<string?> ImageSizeOption = new("--image-size") { Description = "image-folder datasets: CxHxW to resize to, e.g. 1x28x28 or 3x32x32 (default: 3 channels at the first image's size)" };
     private static readonly Option<bool> ResumeOption = new("--resume") { Description = "continue from OUTPUT/checkpoint.ckpt (same arguments otherwise)" };
 
     /// <summary>Creates the command.</summary>
@@ -50,7 +51,7 @@ public static class TrainCommand
         {
             DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, HParamsOption, EpochsOption, BatchOption, SeedOption, ThreadsOption,
             DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,
-            EarlyStoppingOption, DataDirOption, OutputOption, CheckpointOption, ResumeOption,
+            EarlyStoppingOption, DataDirOption, OutputOption, CheckpointOption, ResumeOption, ImageSizeOption,
         };
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
@@ -75,7 +76,7 @@ public static class TrainCommand
                 TestLimit = parse.GetValue(TestLimitOption),
                 CheckpointEvery = parse.GetValue(CheckpointOption),
             };
-            var outcome = Run(request, new DatasetLocator(parse.GetValue(DataDirOption)), parse.GetValue(OutputOption)!,
+            var outcome = Run(request, new DatasetLocator(parse.GetValue(DataDirOption), ParseImageShape(parse.GetValue(ImageSizeOption))), parse.GetValue(OutputOption)!,
                 parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation, parse.GetValue(ResumeOption));
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Test accuracy {0:P2}[/] (error {1:P2}); best per-epoch accuracy {2:P2} at epoch {3}; median {4:F1} s/epoch.",
                 outcome.Test.Accuracy, outcome.Test.Error, outcome.BestTestAccuracy, outcome.BestEpoch, outcome.MedianEpochSeconds);
@@ -202,6 +203,16 @@ public static class TrainCommand
             history = result.History,
         });
         return outcome;
+    }
+
+    /// <summary>Parses "CxHxW" (e.g. 1x28x28); null stays null.</summary>
+    public static ImageShape? ParseImageShape(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split('x', 'X');
+        if (parts.Length != 3 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0) || int.Parse(parts[0], CultureInfo.InvariantCulture) is not (1 or 3))
+            throw new ArgumentException($"--image-size must be CxHxW with C = 1 or 3, e.g. 1x28x28; got '{text}'.");
+        return new ImageShape(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Writes JSON to a temporary file and renames it over <paramref name="path"/>.</summary>

@@ -107,6 +107,23 @@ public sealed class TpnetCommandTests
     }
 
     [TestMethod]
+    public void TrainsOnAnImageFolder()
+    {
+        string images = ImageFolderPipelineTests.WriteMnistPngs(20);
+        string output = TestSetup.TempFolder();
+        var (code, error) = Run("train", "--dataset", images, "--image-size", "1x28x28", "--arch", Arch, "--epochs", "1", "--threads", "1", "--lr", "0.002", "--output", output);
+        Assert.AreEqual(0, code, error);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.IsTrue(json.RootElement.GetProperty("testAccuracy").GetDouble() > 0, "the 20 % held-out images were scored");
+        var png = Directory.GetFiles(images, "*.png", SearchOption.AllDirectories)[0];
+        (code, error) = Run("predict", Path.Combine(output, "model.zip"), png);
+        Assert.AreEqual(0, code, error);
+        (code, error) = Run("train", "--dataset", images, "--image-size", "2x28x28");
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "--image-size");
+    }
+
+    [TestMethod]
     public void SweepIsResumableShardableAndDrawsFigure5()
     {
         string output = TestSetup.TempFolder();
