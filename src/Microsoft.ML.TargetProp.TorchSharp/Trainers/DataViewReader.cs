@@ -58,8 +58,10 @@ internal static class DataViewReader
     /// <summary>Reads every row; rows with a missing label are skipped and counted; NaN or infinite features are an error naming the row.</summary>
     public static (InMemoryDataset Data, long SkippedMissingLabels) Read(IDataView data, DataViewSchema.Column features, DataViewSchema.Column label, ImageShape shape, int classes, string what)
     {
-        var values = new List<float>();
-        var labels = new List<int>();
+        long rows = data.GetRowCount() ?? 0;   // capacity hint only; filters upstream may yield fewer rows
+        long capacity = rows * shape.Size;
+        var values = new List<float>(capacity is > 0 and <= 1 << 30 ? (int)capacity : 0);
+        var labels = new List<int>(rows is > 0 and <= 1 << 30 ? (int)rows : 0);
         long skipped = 0;
         using var cursor = data.GetRowCursor(new[] { features, label });
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);

@@ -411,6 +411,7 @@ public sealed class NetworkTrainer : IDisposable
 
     private string? FindDivergence(int epoch, PassTotals totals)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         var layers = Network.Layers;
         for (int i = 0; i < layers.Count; i++)
@@ -431,7 +432,7 @@ public sealed class NetworkTrainer : IDisposable
     private List<(Tensor Target, Tensor Copy)> Snapshot()
     {
         using var _ = no_grad();
-        return Network.parameters().Concat(Algorithm.parameters()).Select(p => ((Tensor)p, p.detach().clone())).ToList();
+        return Network.parameters().Concat(Algorithm.parameters()).Select(p => ((Tensor)p, p.clone())).ToList();
     }
 
     private static void Restore(List<(Tensor Target, Tensor Copy)> snapshot)
