@@ -8,7 +8,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 /// <summary>
 /// AO-SDTP (Algorithm 2): the output is augmented to h_L = [o, z] with z = tanh(R h_{L-1}) an untrained random-feature
-/// output of k units (R fixed, Glorot-random). ĥ_{L-1} = h_{L-1} − g_L(o, z) + g_L(ô, z) with ô the one-hot label, so
+/// output of k units (R fixed, Glorot-random). ĥ_{L-1} = h_{L-1} − g_L(o, z) + g_L(ô, z) with ô the one-hot label (the input for an autoencoder), so
 /// the penultimate target carries the example-specific information of z.
 /// </summary>
 public sealed class AugmentedOutputTargetProp : TargetPropagation
@@ -46,7 +46,7 @@ public sealed class AugmentedOutputTargetProp : TargetPropagation
     /// <inheritdoc />
     protected override Tensor OutputCode(Tensor logits, Tensor penultimate)
     {
-        using var p = logits.softmax(1);
+        using var p = OutputCode(logits);
         return Code(p, penultimate);
     }
 
@@ -66,8 +66,8 @@ public sealed class AugmentedOutputTargetProp : TargetPropagation
         if (BpMix < 1)
         {
             var g = Inverse(Network.Layers.Count - 1)!;
-            using var p = pass.Logits.softmax(1);
-            using var y = OneHot(labels);
+            using var p = OutputCode(pass.Logits);
+            using var y = OptimalOutput(labels);
             using var cp = Code(p, penultimate);
             using var cy = Code(y, penultimate);
             using var gp = g.forward(cp);

@@ -6,7 +6,6 @@ using Microsoft.ML.TargetProp.TorchSharp.Networks;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
@@ -40,7 +39,8 @@ public abstract class LearningAlgorithm : nn.Module
 
     /// <summary>
     /// The loss whose gradient with respect to θ is this algorithm's update, for <paramref name="pass"/> on a batch with
-    /// class indices <paramref name="labels"/> [N]. Targets are computed with the current inverses.
+    /// task targets <paramref name="labels"/>: class indices [N], or the inputs for an autoencoder (see
+    /// <see cref="TaskObjective"/>). Layer targets ĥ_l are computed with the current inverses.
     /// <paramref name="diagnostics"/>, when given, receives the target distances ‖ĥ_l − h_l‖.
     /// </summary>
     public abstract Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null);
@@ -51,20 +51,17 @@ public abstract class LearningAlgorithm : nn.Module
     /// <summary>Reconstruction error ½·mean‖h_{l-1} − g_l(h_l)‖² of each inverse without noise (null where a layer has none).</summary>
     public virtual double?[] ReconstructionErrors(ForwardPass pass) => new double?[pass.Count];
 
-    /// <summary>Mean cross-entropy over the batch, the task loss L.</summary>
-    protected static Tensor TaskLoss(Tensor logits, Tensor labels) => F.cross_entropy(logits, labels);
+    /// <summary>The task loss L averaged over the batch (cross-entropy, or ½‖h_L − x‖² for an autoencoder).</summary>
+    protected Tensor TaskLoss(Tensor output, Tensor labels) => Network.Objective.Loss(output, labels);
 
-    /// <summary>∂ℓ_i/∂a_L of each example's cross-entropy with respect to the logits: softmax − one-hot (not divided by N).</summary>
-    protected Tensor OutputError(ForwardPass pass, Tensor labels)
-    {
-        using var _ = no_grad();
-        using var p = pass.Logits.softmax(1);
-        using var y = OneHot(labels);
-        return p - y;
-    }
+    /// <summary>e = ∂ℓ_i/∂a_L of each example's task loss with respect to the linear output (softmax − one-hot, or h_L − x; not divided by N).</summary>
+    protected Tensor OutputError(ForwardPass pass, Tensor labels) => Network.Objective.OutputError(pass.Logits, labels);
 
-    /// <summary>One-hot rows for class indices, as float.</summary>
-    protected Tensor OneHot(Tensor labels) => F.one_hot(labels, Network.Classes).to_type(Network.Layers[0].Weight.dtype);
+    /// <summary>ô = argmin_o L(o): the one-hot label, or the input itself for an autoencoder.</summary>
+    protected Tensor OptimalOutput(Tensor labels) => Network.Objective.OptimalOutput(labels, Network.Classes, Network.Layers[0].Weight.dtype);
+
+    /// <summary>What g_L reads for the output h_L: softmax(a_L), or h_L itself for an autoencoder.</summary>
+    protected Tensor OutputCode(Tensor output) => Network.Objective.OutputCode(output);
 
     /// <summary>½·mean over the batch of Σ_units (a − b)²: the local squared-L2 loss (the ½ makes section 5.6's identity exact).</summary>
     protected static Tensor HalfSquaredError(Tensor a, Tensor b)

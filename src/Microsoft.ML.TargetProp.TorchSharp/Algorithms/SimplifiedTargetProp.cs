@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 /// <summary>
-/// Simplified difference target propagation: ĥ_L is the correct label distribution (one-hot) and
-/// ĥ_{L-1} = h_{L-1} − g_L(h_L) + g_L(ĥ_L), with h_L = softmax(a_L); no gradient crosses layers. Inverses
-/// g_2 … g_L are trained de-noising.
+/// Simplified difference target propagation: ĥ_L is the correct label distribution (one-hot; for an autoencoder the
+/// input itself) and ĥ_{L-1} = h_{L-1} − g_L(h_L) + g_L(ĥ_L), with h_L = softmax(a_L) (the linear output for an
+/// autoencoder); no gradient crosses layers. Inverses g_2 … g_L are trained de-noising.
 /// </summary>
 public sealed class SimplifiedTargetProp : TargetPropagation
 {
@@ -31,8 +31,8 @@ public sealed class SimplifiedTargetProp : TargetPropagation
         if (BpMix < 1)
         {
             var g = Inverse(Network.Layers.Count - 1)!;
-            using var p = pass.Logits.softmax(1);
-            using var y = OneHot(labels);
+            using var p = OutputCode(pass.Logits);
+            using var y = OptimalOutput(labels);
             using var gp = g.forward(p);
             using var gy = g.forward(y);
             tp = gp - gy;

@@ -64,7 +64,7 @@ public abstract class TargetPropagation : LearningAlgorithm
     protected abstract Tensor PenultimateTarget(ForwardPass pass, Tensor labels);
 
     /// <summary>What the inverse of the output layer receives for output logits <paramref name="logits"/> of penultimate activity <paramref name="penultimate"/>.</summary>
-    protected virtual Tensor OutputCode(Tensor logits, Tensor penultimate) => logits.softmax(1);
+    protected virtual Tensor OutputCode(Tensor logits, Tensor penultimate) => OutputCode(logits);
 
     /// <summary>All targets ĥ_1 … ĥ_{L-1} (index l − 1), computed without gradient.</summary>
     public Tensor[] Targets(ForwardPass pass, Tensor labels)

@@ -9,20 +9,28 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.TargetProp.TorchSharp.Networks;
 
 /// <summary>
-/// A feed-forward classifier f_L ∘ … ∘ f_1 built from a <see cref="NetworkSpec"/>: the spec's hidden layers with σ, then
-/// a linear fully-connected output layer with one unit per class (softmax is applied by the loss).
+/// A feed-forward network f_L ∘ … ∘ f_1 built from a <see cref="NetworkSpec"/>: the spec's hidden layers with σ, then
+/// a linear fully-connected output layer with one unit per class (softmax is applied by the loss), or, for an
+/// autoencoder (<see cref="TaskObjective.Reconstruction"/>), one unit per input value.
 /// </summary>
 public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<TrainableLayer> layers;
     private readonly TrainableLayer[] _layers;
 
-    /// <summary>Builds and Glorot-initialises the network; weights are drawn from <paramref name="generator"/> in layer order.</summary>
-    public TargetPropNetwork(NetworkSpec spec, ImageShape inputShape, int classes, Generator? generator = null) : base(nameof(TargetPropNetwork))
+    /// <summary>
+    /// Builds and Glorot-initialises the network; weights are drawn from <paramref name="generator"/> in layer order.
+    /// <paramref name="objective"/> defaults to classification; a reconstruction network needs
+    /// <paramref name="classes"/> = the input size (see <see cref="Autoencoder"/>).
+    /// </summary>
+    public TargetPropNetwork(NetworkSpec spec, ImageShape inputShape, int classes, Generator? generator = null, TaskObjective? objective = null) : base(nameof(TargetPropNetwork))
     {
         ArgumentNullException.ThrowIfNull(spec);
+        Objective = objective ?? TaskObjective.Classification;
         if (classes < 2)
             throw new ArgumentOutOfRangeException(nameof(classes), $"A classifier needs at least 2 classes; got {classes}.");
+        if (!Objective.HasClasses && classes != inputShape.Size)
+            throw new ArgumentOutOfRangeException(nameof(classes), $"An autoencoder reconstructs its input, so it needs {inputShape.Size} output units ({inputShape}); got {classes}.");
         Spec = spec;
         InputShape = inputShape;
         Classes = classes;
@@ -43,13 +51,20 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>An autoencoder: <paramref name="spec"/>'s hidden layers (e.g. 512-64-512) and a linear output reconstructing the input.</summary>
+    public static TargetPropNetwork Autoencoder(NetworkSpec spec, ImageShape inputShape, Generator? generator = null) =>
+        new(spec, inputShape, inputShape.Size, generator, TaskObjective.Reconstruction);
+
+    /// <summary>What the output is trained for (classification or reconstruction).</summary>
+    public TaskObjective Objective { get; }
+
     /// <summary>The architecture.</summary>
     public NetworkSpec Spec { get; }
 
     /// <summary>Shape of one example h_0.</summary>
     public ImageShape InputShape { get; }
 
-    /// <summary>Number of classes (output units).</summary>
+    /// <summary>Number of output units: classes, or the input size for an autoencoder.</summary>
     public int Classes { get; }
 
     /// <summary>Layers f_1 … f_L; the last is the linear output layer.</summary>

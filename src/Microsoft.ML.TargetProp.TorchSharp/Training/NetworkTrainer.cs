@@ -33,8 +33,12 @@ public sealed class NetworkTrainer : IDisposable
     private readonly List<EpochMetrics> _history = new();
     private Action? _beforeBatch;
 
-    /// <summary>Creates the network (Glorot-initialised from the seed), the algorithm's state and the optimizers.</summary>
-    public NetworkTrainer(NetworkSpec spec, ImageShape inputShape, int classes, TrainingOptions options)
+    /// <summary>
+    /// Creates the network (Glorot-initialised from the seed), the algorithm's state and the optimizers. With
+    /// <see cref="TaskObjective.Reconstruction"/> the network is an autoencoder (<paramref name="classes"/> = input size,
+    /// see <see cref="ForAutoencoder"/>) and the targets of every batch are its inputs.
+    /// </summary>
+    public NetworkTrainer(NetworkSpec spec, ImageShape inputShape, int classes, TrainingOptions options, TaskObjective? objective = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,7 +48,7 @@ public sealed class NetworkTrainer : IDisposable
         if (options.TuneAllocator) MallocTuning.EnsureApplied();
         if (options.NumberOfThreads is int threads) set_num_threads(threads);
         _generator = new Generator((ulong)options.Seed, CPU);
-        Network = new TargetPropNetwork(spec, inputShape, classes, _generator);
+        Network = new TargetPropNetwork(spec, inputShape, classes, _generator, objective);
         if (_device.type != global::TorchSharp.DeviceType.CPU) Network.to(_device);
         Algorithm = AlgorithmFactory.Create(options.Algorithm, Network, options.HyperParameters, _generator);
         if (_device.type != global::TorchSharp.DeviceType.CPU) Algorithm.to(_device);
@@ -58,8 +62,15 @@ public sealed class NetworkTrainer : IDisposable
         }
     }
 
+    /// <summary>A trainer of an autoencoder with hidden layers <paramref name="spec"/> (section 5.5: "fc(512) fc(64) fc(512)") reconstructing inputs of <paramref name="inputShape"/>.</summary>
+    public static NetworkTrainer ForAutoencoder(NetworkSpec spec, ImageShape inputShape, TrainingOptions options) =>
+        new(spec, inputShape, inputShape.Size, options, TaskObjective.Reconstruction);
+
     /// <summary>The run's options.</summary>
     public TrainingOptions Options { get; }
+
+    /// <summary>What the network is trained for.</summary>
+    public TaskObjective Objective => Network.Objective;
 
     /// <summary>The network being trained.</summary>
     public TargetPropNetwork Network { get; }
@@ -86,7 +97,7 @@ public sealed class NetworkTrainer : IDisposable
         CheckData(train, nameof(train));
         if (validation is not null) CheckData(validation, nameof(validation));
         using var x = ToTensor(train);
-        using var y = LabelsTensor(train);
+        using var y = TargetsTensor(train, x);
         using var probeX = x.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
         using var probeY = y.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
         bool alternating = Options.HyperParameters.Schedule == TrainingSchedule.Alternating && Algorithm.HasInverses;
@@ -145,14 +156,17 @@ public sealed class NetworkTrainer : IDisposable
         return new TrainingResult { History = _history.ToList(), Cancelled = cancelled, Divergence = divergence };
     }
 
-    /// <summary>Mean cross-entropy and accuracy of the current network on <paramref name="data"/>.</summary>
+    /// <summary>
+    /// Mean task error and accuracy of the current network on <paramref name="data"/>: cross-entropy, or for an
+    /// autoencoder the squared reconstruction error ‖x − x̂‖² per example (accuracy NaN).
+    /// </summary>
     public EvaluationResult Evaluate(InMemoryDataset data)
     {
         CheckData(data, nameof(data));
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = ToTensor(data);
-        var y = LabelsTensor(data);
+        var y = TargetsTensor(data, x);
         var lossSum = zeros(1, dtype: float64, device: _device);
         var correct = zeros(1, dtype: int64, device: _device);
         const int chunk = 1000;
@@ -162,21 +176,20 @@ public sealed class NetworkTrainer : IDisposable
             using var inner = NewDisposeScope();
             var logits = Network.forward(x.narrow(0, start, n));
             var yb = y.narrow(0, start, n);
-            lossSum.add_(F.cross_entropy(logits, yb, reduction: nn.Reduction.Sum).to_type(float64));
-            correct.add_(logits.argmax(1).eq(yb).sum());
+            Accumulate(logits, yb, lossSum, correct);
             ReclaimNativeMemory();
         }
-        return new EvaluationResult(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);
+        return new EvaluationResult(lossSum.item<double>() / data.Count, Accuracy(correct, data.Count), data.Count);
     }
 
-    /// <summary>Class probabilities (softmax) of every example in <paramref name="data"/>, row-major [N, classes].</summary>
+    /// <summary>Class probabilities (softmax) of every example in <paramref name="data"/>, row-major [N, classes]; for an autoencoder its reconstructions [N, input size].</summary>
     public float[] PredictProbabilities(InMemoryDataset data)
     {
         CheckData(data, nameof(data));
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var logits = Network.forward(ToTensor(data));
-        return logits.softmax(1).cpu().data<float>().ToArray();
+        return Objective.OutputCode(logits).cpu().data<float>().ToArray();
     }
 
     /// <summary>
@@ -318,8 +331,7 @@ public sealed class NetworkTrainer : IDisposable
             var (logits, inverseLoss) = Step(xb, yb, trainForward, trainInverse, Profiler);
             using (no_grad())
             {
-                lossSum.add_(F.cross_entropy(logits, yb, reduction: nn.Reduction.Sum).to_type(float64));
-                correct.add_(logits.argmax(1).eq(yb).sum());
+                Accumulate(logits, yb, lossSum, correct);
                 if (inverseLoss is not null) inverseSum.add_(inverseLoss.to_type(float64));
             }
             examples += (int)size;
@@ -329,11 +341,23 @@ public sealed class NetworkTrainer : IDisposable
         if (examples == 0) return new PassTotals(double.NaN, double.NaN, null, 0, cancelled);
         return new PassTotals(
             lossSum.item<double>() / examples,
-            correct.item<long>() / (double)examples,
+            Accuracy(correct, examples),
             trainInverse ? inverseSum.item<double>() / batches : null,
             examples,
             cancelled);
     }
+
+    /// <summary>Adds the batch's summed task error and (for classification) its correct count to the running totals.</summary>
+    private void Accumulate(Tensor output, Tensor targets, Tensor errorSum, Tensor correct)
+    {
+        using var _ = no_grad();
+        using var error = Objective.SumError(output, targets);
+        errorSum.add_(error);
+        using var hits = Objective.CountCorrect(output, targets);
+        if (hits is not null) correct.add_(hits);
+    }
+
+    private double Accuracy(Tensor correct, int examples) => Objective.HasClasses ? correct.item<long>() / (double)examples : double.NaN;
 
     /// <summary>Optional phase timer of every training step (used by <c>tpnet bench</c>).</summary>
     public StepProfiler? Profiler { get; set; }
@@ -386,7 +410,7 @@ public sealed class NetworkTrainer : IDisposable
         var algorithmGrads = layers.Select(l => l.Weight.grad is { } g ? g.clone() : zeros_like(l.Weight)).ToArray();
         _forwardOptimizer.ZeroGrad();
         var full = Network.Run(x, layerLocal: false);
-        F.cross_entropy(full.Logits, y).backward();
+        Objective.Loss(full.Logits, y).backward();
         var angles = new double?[layers.Count];
         for (int i = 0; i < layers.Count; i++)
         {
@@ -453,7 +477,7 @@ public sealed class NetworkTrainer : IDisposable
             throw new ArgumentException($"The {name} set is empty.", name);
         if (data.Shape.Size != Network.InputShape.Size)
             throw new ArgumentException($"The {name} set has examples of shape {data.Shape} ({data.Shape.Size} values) but the network expects {Network.InputShape} ({Network.InputShape.Size}).", name);
-        if (data.Classes > Network.Classes)
+        if (Objective.HasClasses && data.Classes > Network.Classes)
             throw new ArgumentException($"The {name} set has {data.Classes} classes but the network has {Network.Classes} outputs.", name);
     }
 
@@ -464,8 +488,10 @@ public sealed class NetworkTrainer : IDisposable
         using (t) return t.to(_device);
     }
 
-    private Tensor LabelsTensor(InMemoryDataset data)
+    /// <summary>The task targets of <paramref name="data"/>: its class indices, or for an autoencoder its features <paramref name="features"/> (an alias).</summary>
+    private Tensor TargetsTensor(InMemoryDataset data, Tensor features)
     {
+        if (!Objective.HasClasses) return features.alias();
         var t = tensor(data.Labels.Select(l => (long)l).ToArray());
         if (_device.type == global::TorchSharp.DeviceType.CPU) return t;
         using (t) return t.to(_device);
