@@ -21,6 +21,7 @@ public static class Program
             ReproduceCommand.Create(),
             DataCommand.Create(),
             BenchCommand.Create(),
+            AuxSweepCommand.Create(),
         };
         try
         {

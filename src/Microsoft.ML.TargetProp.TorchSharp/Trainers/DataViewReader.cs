@@ -55,17 +55,20 @@ internal static class DataViewReader
         return ImageShape.Flat(type.Size);
     }
 
-    /// <summary>Reads every row; rows with a missing label are skipped and counted; NaN or infinite features are an error naming the row.</summary>
-    public static (InMemoryDataset Data, long SkippedMissingLabels) Read(IDataView data, DataViewSchema.Column features, DataViewSchema.Column label, ImageShape shape, int classes, string what)
+    /// <summary>
+    /// Reads every row; rows with a missing label are skipped and counted; NaN or infinite features are an error naming
+    /// the row. Without a <paramref name="label"/> column (an autoencoder's data) every row is read with label 0.
+    /// </summary>
+    public static (InMemoryDataset Data, long SkippedMissingLabels) Read(IDataView data, DataViewSchema.Column features, DataViewSchema.Column? label, ImageShape shape, int classes, string what)
     {
         long rows = data.GetRowCount() ?? 0;   // capacity hint only; filters upstream may yield fewer rows
         long capacity = rows * shape.Size;
         var values = new List<float>(capacity is > 0 and <= 1 << 30 ? (int)capacity : 0);
         var labels = new List<int>(rows is > 0 and <= 1 << 30 ? (int)rows : 0);
         long skipped = 0;
-        using var cursor = data.GetRowCursor(new[] { features, label });
+        using var cursor = data.GetRowCursor(label is { } l ? new[] { features, l } : new[] { features });
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        var getLabel = cursor.GetGetter<uint>(label);
+        ValueGetter<uint> getLabel = label is { } column ? cursor.GetGetter<uint>(column) : (ref uint key) => key = 1;
         VBuffer<float> buffer = default;
         var dense = new float[shape.Size];
         uint key = 0;

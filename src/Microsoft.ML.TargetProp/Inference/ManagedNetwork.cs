@@ -52,8 +52,38 @@ public sealed class ManagedNetwork
     /// <summary>Number of input values (C·H·W).</summary>
     public int InputSize => Model.InputShape.Size;
 
-    /// <summary>Number of classes K.</summary>
+    /// <summary>Number of classes K (output units; the input size for an autoencoder).</summary>
     public int Classes => Model.Classes;
+
+    /// <summary>Number of layers L (hidden layers plus the output layer).</summary>
+    public int LayerCount => _layers.Length;
+
+    /// <summary>Number of values in the output h_l of 0-based layer <paramref name="layer"/>.</summary>
+    public int OutputSizeOf(int layer) => _layers[CheckLayer(layer)].OutputSize;
+
+    /// <summary>
+    /// Writes the output of 0-based layer <paramref name="layer"/> for one example: σ(a_l) for a hidden layer (e.g. an
+    /// autoencoder's code), the linear a_L for the last.
+    /// </summary>
+    public void Activations(ReadOnlySpan<float> input, int layer, Span<float> activations)
+    {
+        CheckLayer(layer);
+        if (input.Length != InputSize)
+            throw new ArgumentException($"The network expects {InputSize} input values ({Model.InputShape}); got {input.Length}.", nameof(input));
+        if (activations.Length < _layers[layer].OutputSize)
+            throw new ArgumentException($"The output span holds {activations.Length} values; {_layers[layer].OutputSize} are needed.", nameof(activations));
+        Run(input, 1, layer, activations, _single.Value!);
+    }
+
+    /// <summary>The output of layer <paramref name="layer"/> for <paramref name="count"/> examples stored row after row; blocks run in parallel.</summary>
+    public void ActivationsBatch(ReadOnlyMemory<float> inputs, int count, int layer, Memory<float> activations, int? maxDegreeOfParallelism = null)
+    {
+        int size = OutputSizeOf(layer);
+        ForBlocks(inputs, count, activations, size, maxDegreeOfParallelism, (input, rows, output, work) => Run(input, rows, layer, output, work));
+    }
+
+    private int CheckLayer(int layer) => (uint)layer < (uint)_layers.Length ? layer
+        : throw new ArgumentOutOfRangeException(nameof(layer), $"Layer index must be in [0, {_layers.Length - 1}]; got {layer}.");
 
     /// <summary>Writes the logits a_L of one example to <paramref name="logits"/>.</summary>
     public void Logits(ReadOnlySpan<float> input, Span<float> logits)
@@ -62,7 +92,7 @@ public sealed class ManagedNetwork
             throw new ArgumentException($"The network expects {InputSize} input values ({Model.InputShape}); got {input.Length}.", nameof(input));
         if (logits.Length < Classes)
             throw new ArgumentException($"The output span holds {logits.Length} values; {Classes} are needed.", nameof(logits));
-        Run(input, 1, logits, _single.Value!);
+        Run(input, 1, _layers.Length - 1, logits, _single.Value!);
     }
 
     /// <summary>Writes the class probabilities softmax(a_L) of one example to <paramref name="probabilities"/>.</summary>
@@ -75,32 +105,44 @@ public sealed class ManagedNetwork
     /// <summary>Class probabilities of <paramref name="count"/> examples stored row after row; blocks run in parallel.</summary>
     public void PredictBatch(ReadOnlyMemory<float> inputs, int count, Memory<float> probabilities, int? maxDegreeOfParallelism = null)
     {
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"count must be ≥ 0; got {count}.");
-        if (inputs.Length < (long)count * InputSize) throw new ArgumentException($"{count} examples need {(long)count * InputSize} input values; got {inputs.Length}.", nameof(inputs));
-        if (probabilities.Length < (long)count * Classes) throw new ArgumentException($"{count} examples need {(long)count * Classes} output values; got {probabilities.Length}.", nameof(probabilities));
-        int blocks = (count + BlockRows - 1) / BlockRows;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? Environment.ProcessorCount };
-        Parallel.For(0, blocks, options, block =>
+        int last = _layers.Length - 1;
+        ForBlocks(inputs, count, probabilities, Classes, maxDegreeOfParallelism, (input, rows, output, work) =>
         {
-            int start = block * BlockRows, rows = Math.Min(BlockRows, count - start);
-            var output = probabilities.Span.Slice(start * Classes, rows * Classes);
-            Run(inputs.Span.Slice(start * InputSize, rows * InputSize), rows, output, _block.Value!);
+            Run(input, rows, last, output, work);
             for (int r = 0; r < rows; r++)
                 TensorPrimitives.SoftMax(output.Slice(r * Classes, Classes), output.Slice(r * Classes, Classes));
         });
     }
 
-    private void Run(ReadOnlySpan<float> input, int rows, Span<float> logits, float[] work)
+    private delegate void BlockAction(ReadOnlySpan<float> input, int rows, Span<float> output, float[] work);
+
+    /// <summary>Checks the buffers and runs <paramref name="action"/> over blocks of <see cref="BlockRows"/> examples in parallel.</summary>
+    private void ForBlocks(ReadOnlyMemory<float> inputs, int count, Memory<float> outputs, int outputSize, int? maxDegreeOfParallelism, BlockAction action)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"count must be ≥ 0; got {count}.");
+        if (inputs.Length < (long)count * InputSize) throw new ArgumentException($"{count} examples need {(long)count * InputSize} input values; got {inputs.Length}.", nameof(inputs));
+        if (outputs.Length < (long)count * outputSize) throw new ArgumentException($"{count} examples need {(long)count * outputSize} output values; got {outputs.Length}.", nameof(outputs));
+        int blocks = (count + BlockRows - 1) / BlockRows;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? Environment.ProcessorCount };
+        Parallel.For(0, blocks, options, block =>
+        {
+            int start = block * BlockRows, rows = Math.Min(BlockRows, count - start);
+            action(inputs.Span.Slice(start * InputSize, rows * InputSize), rows, outputs.Span.Slice(start * outputSize, rows * outputSize), _block.Value!);
+        });
+    }
+
+    /// <summary>Runs layers 0 … <paramref name="lastLayer"/> on <paramref name="rows"/> examples, writing the last one's output to <paramref name="output"/>.</summary>
+    private void Run(ReadOnlySpan<float> input, int rows, int lastLayer, Span<float> output, float[] work)
     {
         int size = rows * _bufferSize;
         var a = work.AsSpan(0, size);
         var b = work.AsSpan(size, size);
         var scratch = work.AsSpan(2 * size, rows * _scratchSize);
         ReadOnlySpan<float> current = input;
-        for (int i = 0; i < _layers.Length; i++)
+        for (int i = 0; i <= lastLayer; i++)
         {
             var layer = _layers[i];
-            var target = i == _layers.Length - 1 ? logits[..(rows * Classes)] : (i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
+            var target = i == lastLayer ? output[..(rows * layer.OutputSize)] : (i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
             layer.Forward(current, rows, target, scratch);
             current = target;
         }

@@ -37,6 +37,14 @@ internal sealed class HostAccess : IDisposable
         return CatalogUtils.GetEnvironment(catalog);
     }
 
+    /// <summary>The environment behind the transforms catalog (mlContext.Transforms).</summary>
+    public static IHostEnvironment Environment(TransformsCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        MLNetVersion.EnsureCompatible();
+        return CatalogUtils.GetEnvironment(catalog);
+    }
+
     /// <summary>Opens a log and progress channel named <paramref name="name"/> (the trainer's name, as mlContext.Log shows it).</summary>
     public static HostAccess Start(IHostEnvironment env, string name, int epochs) => new(env, name, epochs);
 

@@ -5,3 +5,4 @@ using Microsoft.ML.TargetProp.Transforms;
 // contains it works in a fresh process: the zip names this assembly and loader signature, ML.NET loads the assembly
 // and finds this attribute.
 [assembly: LoadableClass(typeof(TargetPropTransformer), null, typeof(SignatureLoadModel), "Target propagation classifier", TargetPropTransformer.LoaderSignature)]
+[assembly: LoadableClass(typeof(AutoencoderTransformer), null, typeof(SignatureLoadModel), "Target propagation autoencoder", AutoencoderTransformer.LoaderSignature)]

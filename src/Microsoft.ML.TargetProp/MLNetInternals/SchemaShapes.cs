@@ -36,4 +36,18 @@ internal static class SchemaShapes
         columns[predictedLabelColumn] = new SchemaShape.Column(predictedLabelColumn, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, new SchemaShape(labelAnnotations));
         return new SchemaShape(columns.Values);
     }
+
+    /// <summary>Checks the input column of an autoencoder featurizer and adds its code (and reconstruction) vector columns.</summary>
+    public static SchemaShape AutoencoderOutput(SchemaShape input, string inputColumn, string outputColumn, string? reconstructionColumn)
+    {
+        if (!input.TryFindColumn(inputColumn, out var features))
+            throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{inputColumn}' not found; expected a known-size Vector<Single> column.");
+        if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{inputColumn}' must be a known-size Vector<Single>; it is {features.GetTypeString()}.");
+        var columns = input.ToDictionary(c => c.Name);
+        columns[outputColumn] = new SchemaShape.Column(outputColumn, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        if (reconstructionColumn is not null)
+            columns[reconstructionColumn] = new SchemaShape.Column(reconstructionColumn, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        return new SchemaShape(columns.Values);
+    }
 }

@@ -2,56 +2,33 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.TargetProp.Model;
 
 namespace Microsoft.ML.TargetProp.Transforms;
 
 /// <summary>
-/// The output schema of a <see cref="TargetPropTransformer"/> over one input schema: every input column, then Score
-/// and PredictedLabel. Checks the feature column and builds the getters of one row.
+/// The output schema of one of our transformers over one input schema: every input column, then the columns the
+/// transformer computes from a float-vector feature column. Checks the feature column, computes the values of a row
+/// (or a block of rows) and builds the getters of one row.
 /// </summary>
-internal sealed class ScoringColumns
+internal abstract class ScoringColumns
 {
-    public ScoringColumns(TargetPropTransformer transformer, DataViewSchema inputSchema)
+    protected ScoringColumns(DataViewSchema inputSchema, string featureColumnName, ImageShape inputShape, Action<DataViewSchema.Builder> addOutputs)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        Transformer = transformer;
         InputSchema = inputSchema;
-        int size = transformer.Network.InputSize;
-        var column = inputSchema.GetColumnOrNull(transformer.FeatureColumnName)
-            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{transformer.FeatureColumnName}' not found; the model expects a Vector<Single, {size}> column of that name.");
+        int size = inputShape.Size;
+        var column = inputSchema.GetColumnOrNull(featureColumnName)
+            ?? throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{featureColumnName}' not found; the model expects a Vector<Single, {size}> column of that name.");
         if (column.Type is not VectorDataViewType vector || vector.ItemType != NumberDataViewType.Single || vector.Size != size)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{column.Name}' has type {column.Type}; the model expects Vector<Single, {size}> ({transformer.Model.InputShape}).");
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{column.Name}' has type {column.Type}; the model expects Vector<Single, {size}> ({inputShape}).");
         Features = column;
-
-        int classes = transformer.Model.Classes;
+        InputSize = size;
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        var score = new DataViewSchema.Annotations.Builder();
-        if (transformer.LabelValues is { } values)
-        {
-            var names = values.Names.Select(n => n.AsMemory()).ToArray();
-            score.Add(AnnotationUtils.Kinds.SlotNames, new VectorDataViewType(TextDataViewType.Instance, classes),
-                (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = new VBuffer<ReadOnlyMemory<char>>(names.Length, (ReadOnlyMemory<char>[])names.Clone()));
-        }
-        AddKind(score, AnnotationUtils.Const.ScoreValueKind.Score);
-        builder.AddColumn(transformer.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, classes), score.ToAnnotations());
-        var predicted = new DataViewSchema.Annotations.Builder();
-        transformer.LabelValues?.AddKeyValues(predicted);
-        AddKind(predicted, AnnotationUtils.Const.ScoreValueKind.PredictedLabel);
-        builder.AddColumn(transformer.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), classes), predicted.ToAnnotations());
+        addOutputs(builder);
         OutputSchema = builder.ToSchema();
-        ScoreIndex = inputSchema.Count;
-        PredictedLabelIndex = inputSchema.Count + 1;
     }
-
-    private static void AddKind(DataViewSchema.Annotations.Builder builder, string valueKind)
-    {
-        builder.Add(AnnotationUtils.Kinds.ScoreColumnKind, TextDataViewType.Instance,
-            (ref ReadOnlyMemory<char> dst) => dst = AnnotationUtils.Const.ScoreColumnKind.MulticlassClassification.AsMemory());
-        builder.Add(AnnotationUtils.Kinds.ScoreValueKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> dst) => dst = valueKind.AsMemory());
-    }
-
-    public TargetPropTransformer Transformer { get; }
 
     public DataViewSchema InputSchema { get; }
 
@@ -59,9 +36,20 @@ internal sealed class ScoringColumns
 
     public DataViewSchema.Column Features { get; }
 
-    public int ScoreIndex { get; }
+    /// <summary>Values in the feature vector.</summary>
+    public int InputSize { get; }
 
-    public int PredictedLabelIndex { get; }
+    /// <summary>Values computed per row (all output columns, concatenated).</summary>
+    public abstract int ValuesPerRow { get; }
+
+    /// <summary>Computes the <see cref="ValuesPerRow"/> values of one example.</summary>
+    public abstract void Compute(ReadOnlySpan<float> input, Span<float> values);
+
+    /// <summary>Computes the values of <paramref name="count"/> examples, row after row.</summary>
+    public abstract void ComputeBatch(float[] inputs, int count, float[] values);
+
+    /// <summary>The getter of output column <paramref name="output"/> (0 = the first computed column) reading <paramref name="scorer"/>.</summary>
+    protected abstract Delegate CreateGetter(RowScorer scorer, int output);
 
     /// <summary>True when <paramref name="column"/> (of the output schema) is one this transformer computes.</summary>
     public bool IsOutput(DataViewSchema.Column column) => column.Index >= InputSchema.Count;
@@ -83,10 +71,8 @@ internal sealed class ScoringColumns
     {
         if (!IsOutput(column))
             return input.GetGetter<T>(InputSchema[column.Index]);
-        scorer ??= new RowScorer(Transformer.Network, input, input.GetGetter<VBuffer<float>>(Features), Features.Name, lookahead?.Invoke(), Features);
-        var s = scorer;
-        Delegate getter = column.Index == ScoreIndex ? s.ScoreGetter : s.PredictedLabelGetter;
-        return getter as ValueGetter<T>
+        scorer ??= new RowScorer(this, input, input.GetGetter<VBuffer<float>>(Features), lookahead?.Invoke());
+        return CreateGetter(scorer, column.Index - InputSchema.Count) as ValueGetter<T>
             ?? throw new InvalidOperationException($"Column '{column.Name}' is of type {column.Type}; it cannot be read as {typeof(T)}.");
     }
 }

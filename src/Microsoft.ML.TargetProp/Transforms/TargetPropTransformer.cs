@@ -64,16 +64,16 @@ public sealed class TargetPropTransformer : ITransformer
     public bool IsRowToRowMapper => true;
 
     /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => new ScoringColumns(this, inputSchema).OutputSchema;
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => new ClassifierColumns(this, inputSchema).OutputSchema;
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new ScoringRowMapper(new ScoringColumns(this, inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new ScoringRowMapper(new ClassifierColumns(this, inputSchema));
 
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ScoredDataView(new ScoringColumns(this, input.Schema), input);
+        return new ScoredDataView(new ClassifierColumns(this, input.Schema), input);
     }
 
     private static VersionInfo Version => ModelPersistence.Version(ModelSignature, written: 0x00010001, readable: 0x00010001, weCanReadBack: 0x00010001, LoaderSignature, typeof(TargetPropTransformer));

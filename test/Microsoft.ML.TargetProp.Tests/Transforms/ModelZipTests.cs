@@ -72,7 +72,7 @@ public sealed class ModelZipTests
         Assert.IsTrue(rejected > 500, "most mutations must be detected");
     }
 
-    private static byte[] Mutate(byte[] original, Random random, int trial)
+    internal static byte[] Mutate(byte[] original, Random random, int trial)
     {
         switch (trial % 4)
         {

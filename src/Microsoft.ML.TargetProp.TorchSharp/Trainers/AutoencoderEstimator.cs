@@ -1,0 +1,175 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.MLNetInternals;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
+using Microsoft.ML.TargetProp.Transforms;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>
+/// An ML.NET estimator that learns an autoencoder (section 5.5: 784-512-64-512-784 with squared-L2 reconstruction
+/// error) on a float-vector column with any of the algorithms, and returns an <see cref="AutoencoderTransformer"/>
+/// that adds the code as a features column for any downstream trainer (optionally the reconstruction too). For target
+/// propagation the output target is the input itself, so the penultimate target is rich rather than a label.
+/// </summary>
+public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
+{
+    /// <summary>Options of <see cref="AutoencoderEstimator"/> (ML.NET conventions: public fields with defaults).</summary>
+    public sealed class Options
+    {
+        /// <summary>Input column: a known-size Vector&lt;Single&gt; (e.g. ExtractPixels' output). Default "Features".</summary>
+        public string InputColumnName = "Features";
+
+        /// <summary>Output column of the code h_c (Vector&lt;Single, code size&gt;). Default "Code".</summary>
+        public string OutputColumnName = "Code";
+
+        /// <summary>Output column of the reconstruction x̂, shaped like the input; null (default) leaves it out.</summary>
+        public string? ReconstructionColumnName;
+
+        /// <summary>The learning algorithm. Default SDTP.</summary>
+        public AlgorithmKind Algorithm = AlgorithmKind.SimplifiedTargetProp;
+
+        /// <summary>Hidden layers (spec syntax); the linear output reconstructing the input is added. Default the paper's "fc(512) fc(64) fc(512)".</summary>
+        public string HiddenLayers = "fc(512) fc(64) fc(512)";
+
+        /// <summary>0-based hidden layer whose activity is the code; null (default) picks the narrowest.</summary>
+        public int? CodeLayer;
+
+        /// <summary>Shape C×H×W of the input when its vector type does not carry it (needed only by locally-connected layers).</summary>
+        public ImageShape? ImageShape;
+
+        /// <summary>Number of passes over the training data. Default 10.</summary>
+        public int NumberOfEpochs = 10;
+
+        /// <summary>Minibatch size. Default 100.</summary>
+        public int BatchSize = 100;
+
+        /// <summary>Optimizer and algorithm hyperparameters; null (default) uses Table 5's MNIST fully-connected values for <see cref="Algorithm"/> (the paper gives none for the autoencoder).</summary>
+        public HyperParameters? HyperParameters;
+
+        /// <summary>Seed of every random choice; training is deterministic on CPU for a seed. Default 0.</summary>
+        public int Seed;
+
+        /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
+        public int? NumberOfThreads;
+
+        /// <summary>Torch device: "cpu" (default) or "cuda" when the app references a CUDA libtorch package.</summary>
+        public string Device = "cpu";
+
+        /// <summary>Data whose reconstruction error ‖x − x̂‖² is measured after every epoch (<see cref="EpochMetrics.ValidationLoss"/>).</summary>
+        public IDataView? ValidationSet;
+
+        /// <summary>Called after every epoch; <see cref="EpochMetrics.TrainLoss"/> is the mean ‖x − x̂‖² (accuracies are NaN).</summary>
+        public Action<EpochMetrics>? MetricsCallback;
+
+        /// <summary>Cancels training between minibatches (Fit then throws <see cref="OperationCanceledException"/>).</summary>
+        public CancellationToken CancellationToken;
+
+        /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
+        public bool Diagnostics = true;
+
+        /// <summary>Throws an error naming the option when a value is out of range.</summary>
+        internal void Validate()
+        {
+            if (string.IsNullOrWhiteSpace(InputColumnName)) throw new ArgumentOutOfRangeException(nameof(InputColumnName), "Options.InputColumnName must name a Vector<Single> column.");
+            if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentOutOfRangeException(nameof(OutputColumnName), "Options.OutputColumnName must name the code column to add.");
+            if (ReconstructionColumnName is not null && (string.IsNullOrWhiteSpace(ReconstructionColumnName) || ReconstructionColumnName == OutputColumnName))
+                throw new ArgumentOutOfRangeException(nameof(ReconstructionColumnName), $"Options.ReconstructionColumnName must be null or a name other than the code column '{OutputColumnName}'; got '{ReconstructionColumnName}'.");
+            if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Options.Algorithm {Algorithm} is not an algorithm.");
+            if (NumberOfEpochs < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), $"Options.NumberOfEpochs must be ≥ 1; got {NumberOfEpochs}.");
+            if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"Options.BatchSize must be ≥ 1; got {BatchSize}.");
+            if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"Options.NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+        }
+    }
+
+    private readonly IHostEnvironment _env;
+
+    internal AutoencoderEstimator(IHostEnvironment env, Options options)
+    {
+        _env = env ?? throw new ArgumentNullException(nameof(env));
+        EstimatorOptions = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>The options (read at <see cref="Fit"/>).</summary>
+    public Options EstimatorOptions { get; }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        SchemaShapes.AutoencoderOutput(inputSchema, EstimatorOptions.InputColumnName, EstimatorOptions.OutputColumnName, EstimatorOptions.ReconstructionColumnName);
+
+    /// <inheritdoc />
+    public AutoencoderTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var o = EstimatorOptions;
+        o.Validate();
+        NetworkSpec spec;
+        try
+        {
+            spec = NetworkSpec.Parse(o.HiddenLayers);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options.HiddenLayers), $"Options.HiddenLayers: {e.Message}");
+        }
+        if (spec.HiddenLayers.Count == 0)
+            throw new ArgumentOutOfRangeException(nameof(Options.HiddenLayers), $"Options.HiddenLayers '{o.HiddenLayers}' has no hidden layer to take the code from.");
+        if (o.CodeLayer is int c && (c < 0 || c >= spec.HiddenLayers.Count))
+            throw new ArgumentOutOfRangeException(nameof(Options.CodeLayer), $"Options.CodeLayer must be a hidden layer index in [0, {spec.HiddenLayers.Count - 1}] of '{spec}'; got {c}.");
+        var hyperParameters = o.HyperParameters ?? PaperHyperParameters.Get("mnist-fc", o.Algorithm);
+        var trainingOptions = new TrainingOptions
+        {
+            Algorithm = o.Algorithm,
+            HyperParameters = hyperParameters,
+            Epochs = o.NumberOfEpochs,
+            BatchSize = o.BatchSize,
+            Seed = o.Seed,
+            Device = o.Device,
+            NumberOfThreads = o.NumberOfThreads,
+            Diagnostics = o.Diagnostics,
+        };
+        trainingOptions.Validate();
+
+        var (features, featureType) = DataViewReader.FeatureColumn(input.Schema, o.InputColumnName);
+        var shape = DataViewReader.Shape(features, featureType, o.ImageShape, spec.NeedsImageShape, o.HiddenLayers);
+        spec.Shapes(shape);
+        using var host = HostAccess.Start(_env, nameof(AutoencoderEstimator), o.NumberOfEpochs);
+        var train = DataViewReader.Read(input, features, null, shape, 1, "training data").Data;
+        if (train.Count == 0)
+            throw new InvalidOperationException($"The training data has no rows in column '{o.InputColumnName}'; nothing to train on.");
+        InMemoryDataset? validation = null;
+        if (o.ValidationSet is { } validationSet)
+        {
+            var (vf, vType) = DataViewReader.FeatureColumn(validationSet.Schema, o.InputColumnName, "validation set");
+            if (vType.Size != featureType.Size)
+                throw new ArgumentOutOfRangeException(nameof(Options.ValidationSet), $"The validation set's column '{o.InputColumnName}' has {vType.Size} values; the training data has {featureType.Size}.");
+            validation = DataViewReader.Read(validationSet, vf, null, shape, 1, "validation set").Data;
+            if (validation.Count == 0) validation = null;
+        }
+
+        host.Info($"Training a {shape.Size}-{string.Join("-", spec.Shapes(shape).Skip(1).Select(s => s.Size))}-{shape.Size} autoencoder on {train.Count} examples with {o.Algorithm} for {o.NumberOfEpochs} epochs, batch {o.BatchSize}.");
+        using var trainer = NetworkTrainer.ForAutoencoder(spec, shape, trainingOptions);
+        var result = trainer.Fit(train, validation, m =>
+        {
+            host.Info(string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train reconstruction error {2:F3}{3}{4}, {5:F1} s.",
+                m.Epoch, o.NumberOfEpochs, m.TrainLoss,
+                m.ValidationLoss is { } vl ? string.Format(CultureInfo.InvariantCulture, ", validation {0:F3}", vl) : "",
+                m.InverseLoss is { } il ? string.Format(CultureInfo.InvariantCulture, ", inverse loss {0:F4}", il) : "",
+                m.Seconds));
+            host.Progress(m.Epoch, m.TrainLoss, double.NaN);
+            o.MetricsCallback?.Invoke(m);
+        }, beforeBatch: () =>
+        {
+            o.CancellationToken.ThrowIfCancellationRequested();
+            host.CheckAlive();
+        });
+        if (result.Divergence is not null) host.Warning(result.Divergence);
+        var network = trainer.Network.ToModelParameters(o.Algorithm, hyperParameters, result.History);
+        return new AutoencoderTransformer(new AutoencoderModelParameters(network, o.CodeLayer), o.OutputColumnName, o.InputColumnName, o.ReconstructionColumnName);
+    }
+}

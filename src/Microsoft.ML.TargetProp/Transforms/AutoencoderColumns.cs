@@ -1,0 +1,63 @@
+using System;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.TargetProp.Transforms;
+
+/// <summary>The columns an <see cref="AutoencoderTransformer"/> adds: the code h_c, and optionally the reconstruction x̂ (shaped like the input).</summary>
+internal sealed class AutoencoderColumns : ScoringColumns
+{
+    private readonly AutoencoderTransformer _transformer;
+    private readonly int _codeSize;
+    private readonly bool _reconstruct;
+
+    public AutoencoderColumns(AutoencoderTransformer transformer, DataViewSchema inputSchema)
+        : base(inputSchema, transformer.InputColumnName, transformer.Model.InputShape, builder => AddOutputs(builder, transformer))
+    {
+        _transformer = transformer;
+        _codeSize = transformer.Model.CodeSize;
+        _reconstruct = transformer.ReconstructionColumnName is not null;
+    }
+
+    private static void AddOutputs(DataViewSchema.Builder builder, AutoencoderTransformer transformer)
+    {
+        builder.AddColumn(transformer.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.CodeSize));
+        if (transformer.ReconstructionColumnName is { } name)
+        {
+            var shape = transformer.Model.InputShape;
+            builder.AddColumn(name, new VectorDataViewType(NumberDataViewType.Single, shape.Channels, shape.Height, shape.Width));
+        }
+    }
+
+    public override int ValuesPerRow => _codeSize + (_reconstruct ? InputSize : 0);
+
+    public override void Compute(ReadOnlySpan<float> input, Span<float> values)
+    {
+        var network = _transformer.Network;
+        network.Activations(input, _transformer.Model.CodeLayer, values[.._codeSize]);
+        if (_reconstruct) network.Activations(input, network.LayerCount - 1, values[_codeSize..]);
+    }
+
+    public override void ComputeBatch(float[] inputs, int count, float[] values)
+    {
+        var network = _transformer.Network;
+        if (!_reconstruct)
+        {
+            network.ActivationsBatch(inputs, count, _transformer.Model.CodeLayer, values);
+            return;
+        }
+        // Rows of [code | reconstruction]: compute each part for the block, then interleave.
+        var codes = new float[count * _codeSize];
+        var reconstructions = new float[count * InputSize];
+        network.ActivationsBatch(inputs, count, _transformer.Model.CodeLayer, codes);
+        network.ActivationsBatch(inputs, count, network.LayerCount - 1, reconstructions);
+        for (int r = 0; r < count; r++)
+        {
+            codes.AsSpan(r * _codeSize, _codeSize).CopyTo(values.AsSpan(r * ValuesPerRow));
+            reconstructions.AsSpan(r * InputSize, InputSize).CopyTo(values.AsSpan(r * ValuesPerRow + _codeSize));
+        }
+    }
+
+    protected override Delegate CreateGetter(RowScorer scorer, int output) => output == 0
+        ? scorer.VectorGetter(0, _codeSize)
+        : scorer.VectorGetter(_codeSize, InputSize);
+}

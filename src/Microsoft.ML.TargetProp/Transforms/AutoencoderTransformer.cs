@@ -1,0 +1,110 @@
+using System;
+using System.IO;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.Inference;
+using Microsoft.ML.TargetProp.MLNetInternals;
+using Microsoft.ML.TargetProp.Model;
+
+namespace Microsoft.ML.TargetProp.Transforms;
+
+/// <summary>
+/// A trained autoencoder used as a featurizer: reads a float-vector column and adds its code h_c (the bottleneck
+/// layer's activity, <c>Vector&lt;Single, code size&gt;</c>) and optionally the reconstruction x̂ (shaped like the
+/// input). Computed by the managed forward pass, so scoring apps need no libtorch. Immutable and thread-safe; saved
+/// into and loaded from ML.NET model zips like <see cref="TargetPropTransformer"/>.
+/// </summary>
+public sealed class AutoencoderTransformer : ITransformer
+{
+    /// <summary>Loader signature recorded in model zips.</summary>
+    internal const string LoaderSignature = "TargetPropAutoencoder";
+
+    private const string ModelSignature = "TPNETAEC";
+
+    /// <summary>
+    /// Creates a featurizer for <paramref name="model"/> reading <paramref name="inputColumnName"/> and writing the code
+    /// to <paramref name="outputColumnName"/> and, when <paramref name="reconstructionColumnName"/> is set, the reconstruction.
+    /// </summary>
+    public AutoencoderTransformer(AutoencoderModelParameters model, string outputColumnName = "Code", string inputColumnName = "Features", string? reconstructionColumnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
+        if (reconstructionColumnName is not null && (string.IsNullOrWhiteSpace(reconstructionColumnName) || reconstructionColumnName == outputColumnName))
+            throw new ArgumentException($"The reconstruction column needs its own non-empty name (the code goes to '{outputColumnName}'); got '{reconstructionColumnName}'.", nameof(reconstructionColumnName));
+        Model = model;
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName;
+        ReconstructionColumnName = reconstructionColumnName;
+        Network = new ManagedNetwork(model.Network);
+    }
+
+    /// <summary>The trained autoencoder: architecture, weights, code layer, algorithm, hyperparameters and history.</summary>
+    public AutoencoderModelParameters Model { get; }
+
+    /// <summary>The managed forward pass.</summary>
+    public ManagedNetwork Network { get; }
+
+    /// <summary>Input column: a Vector&lt;Single&gt; of the size the autoencoder was trained on.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>Output column of the code h_c.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Output column of the reconstruction x̂, or null when it is not produced.</summary>
+    public string? ReconstructionColumnName { get; }
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => new AutoencoderColumns(this, inputSchema).OutputSchema;
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new ScoringRowMapper(new AutoencoderColumns(this, inputSchema));
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new ScoredDataView(new AutoencoderColumns(this, input.Schema), input);
+    }
+
+    private static VersionInfo Version => ModelPersistence.Version(ModelSignature, written: 0x00010001, readable: 0x00010001, weCanReadBack: 0x00010001, LoaderSignature, typeof(AutoencoderTransformer));
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, Version, writer =>
+    {
+        writer.Write(InputColumnName);
+        writer.Write(OutputColumnName);
+        writer.Write(ReconstructionColumnName is not null);
+        if (ReconstructionColumnName is not null) writer.Write(ReconstructionColumnName);
+        writer.Write(Model.CodeLayer);
+        using var model = new MemoryStream();
+        Model.Network.Save(model);
+        writer.Write(model.Length);
+        writer.Write(model.GetBuffer(), 0, (int)model.Length);
+    });
+
+    // Called by ML.NET's component catalog through the LoadableClass attribute (MLNetInternals/LoadableClasses.cs).
+    private static AutoencoderTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        using var reader = ModelPersistence.Load(env, ctx, Version, "target propagation autoencoder");
+        try
+        {
+            string input = reader.ReadString();
+            string output = reader.ReadString();
+            string? reconstruction = reader.ReadBoolean() ? reader.ReadString() : null;
+            int codeLayer = reader.ReadInt32();
+            long modelLength = reader.ReadInt64();
+            long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+            if (modelLength < 0 || modelLength > remaining)
+                throw new InvalidDataException($"the network declares {modelLength} bytes but {remaining} remain");
+            var network = TargetPropModelParameters.Load(reader.ReadBytes((int)modelLength), "The autoencoder in this model zip");
+            return new AutoencoderTransformer(new AutoencoderModelParameters(network, codeLayer), output, input, reconstruction);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"The target propagation autoencoder in this model zip is damaged: {e.Message}", e);
+        }
+    }
+}
