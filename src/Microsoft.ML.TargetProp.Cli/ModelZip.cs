@@ -7,7 +7,7 @@ using Microsoft.ML.TargetProp.Transforms;
 
 namespace Microsoft.ML.TargetProp.Cli;
 
-/// <summary>Writes and reads the ML.NET model zips tpnet produces: a <see cref="TargetPropTransformer"/> over a "Features" column.</summary>
+/// <summary>Writes and reads the ML.NET model zips tpnet produces: a <see cref="TargetPropTransformer"/> or an <see cref="AutoencoderTransformer"/> over a "Features" column.</summary>
 public static class ModelZip
 {
     /// <summary>The input schema of a tpnet model: Features as Vector&lt;Single, C, H, W&gt;.</summary>
@@ -30,30 +30,49 @@ public static class ModelZip
     }
 
     /// <summary>Loads a tpnet model zip; the error names the file.</summary>
-    public static TargetPropTransformer Load(MLContext ml, string path)
+    public static TargetPropTransformer Load(MLContext ml, string path) => LoadModel(ml, path) switch
+    {
+        TargetPropTransformer t => t,
+        TransformerChain<ITransformer> chain when FindLast<TargetPropTransformer>(chain) is { } t => t,
+        _ => throw new InvalidDataException($"'{path}' holds no target propagation classifier."),
+    };
+
+    private static T? FindLast<T>(TransformerChain<ITransformer> chain) where T : class, ITransformer
+    {
+        T? found = null;
+        foreach (var t in chain) if (t is T tp) found = tp;
+        return found;
+    }
+
+    /// <summary>Saves an autoencoder featurizer (Features → Code, Reconstruction) atomically.</summary>
+    public static void SaveAutoencoder(MLContext ml, AutoencoderModelParameters model, string path)
+    {
+        var transformer = new AutoencoderTransformer(model, "Code", "Features", "Reconstruction");
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string tmp = full + ".tmp";
+        ml.Model.Save(transformer, InputSchema(model.InputShape), tmp);
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    /// <summary>Loads a zip holding an autoencoder featurizer; the error names the file.</summary>
+    public static AutoencoderTransformer LoadAutoencoder(MLContext ml, string path) => LoadModel(ml, path) switch
+    {
+        AutoencoderTransformer t => t,
+        TransformerChain<ITransformer> chain when FindLast<AutoencoderTransformer>(chain) is { } t => t,
+        _ => throw new InvalidDataException($"'{path}' holds no target propagation autoencoder (train one with 'tpnet autoencode train')."),
+    };
+
+    private static ITransformer LoadModel(MLContext ml, string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
-        ITransformer loaded;
         try
         {
-            loaded = ml.Model.Load(path, out _);
+            return ml.Model.Load(path, out _);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException($"'{path}' is not a readable model zip: {e.GetBaseException().Message}", e);
         }
-        return loaded switch
-        {
-            TargetPropTransformer t => t,
-            TransformerChain<ITransformer> chain when FindLast(chain) is { } t => t,
-            _ => throw new InvalidDataException($"'{path}' holds no target propagation classifier."),
-        };
-    }
-
-    private static TargetPropTransformer? FindLast(TransformerChain<ITransformer> chain)
-    {
-        TargetPropTransformer? found = null;
-        foreach (var t in chain) if (t is TargetPropTransformer tp) found = tp;
-        return found;
     }
 }

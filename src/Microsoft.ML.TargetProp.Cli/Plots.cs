@@ -81,6 +81,68 @@ public static class Plots
         Save(plot, path, 800, 500);
     }
 
+    /// <summary>Train (solid) and test (dashed) reconstruction error per epoch of several runs, as the paper's Figure 6.</summary>
+    public static void ReconstructionCurves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string title, string path)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int r = 0; r < runs.Count; r++)
+        {
+            var (name, history) = runs[r];
+            var color = palette.GetColor(r);
+            double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
+            var train = plot.Add.Scatter(epochs, history.Select(h => h.TrainLoss).ToArray(), color);
+            train.LegendText = $"{name} train";
+            if (history.Any(h => h.ValidationLoss is not null))
+            {
+                var test = plot.Add.Scatter(epochs, history.Select(h => h.ValidationLoss ?? double.NaN).ToArray(), color);
+                test.LegendText = $"{name} test";
+                test.LinePattern = LinePattern.Dashed;
+            }
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel("reconstruction error ‖x − x̂‖²");
+        plot.ShowLegend();
+        Save(plot, path, 900, 560);
+    }
+
+    /// <summary>
+    /// A grid of grayscale images (values in [0, 1]): one labelled row per entry, e.g. the test digits and each
+    /// algorithm's reconstructions of them (the paper's Figure 7).
+    /// </summary>
+    public static void ImageGrid(IReadOnlyList<(string Label, IReadOnlyList<float[]> Images)> rows, int height, int width, string title, string path)
+    {
+        if (rows.Count == 0) throw new ArgumentException("No image rows to plot.", nameof(rows));
+        int columns = rows.Max(r => r.Images.Count);
+        const int gap = 2;
+        int cellHeight = height + gap, cellWidth = width + gap;
+        var pixels = new double[rows.Count * cellHeight, columns * cellWidth];
+        for (int i = 0; i < pixels.GetLength(0); i++)
+            for (int j = 0; j < pixels.GetLength(1); j++) pixels[i, j] = 1;   // white separators
+        for (int r = 0; r < rows.Count; r++)
+        {
+            for (int c = 0; c < rows[r].Images.Count; c++)
+            {
+                var image = rows[r].Images[c];
+                if (image.Length < height * width) throw new ArgumentException($"Image {c} of row '{rows[r].Label}' has {image.Length} values; {height}×{width} needed.", nameof(rows));
+                for (int y = 0; y < height; y++)
+                    for (int x = 0; x < width; x++)
+                        pixels[r * cellHeight + y, c * cellWidth + x] = 1 - Math.Clamp(image[y * width + x], 0f, 1f);   // dark ink on white
+            }
+        }
+        var plot = new Plot();
+        var heat = plot.Add.Heatmap(pixels);
+        heat.Colormap = new ScottPlot.Colormaps.Grayscale();
+        heat.ManualRange = new ScottPlot.Range(0, 1);
+        int total = pixels.GetLength(0);
+        var ticks = Enumerable.Range(0, rows.Count).Select(r => new Tick(total - 1 - (r * cellHeight + height / 2.0), rows[r].Label)).ToArray();
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Array.Empty<Tick>());
+        plot.Title(title);
+        Save(plot, path, Math.Max(500, columns * cellWidth * 3 + 160), rows.Count * cellHeight * 3 + 90);
+    }
+
     private static void Save(Plot plot, string path, int width, int height)
     {
         string full = Path.GetFullPath(path);

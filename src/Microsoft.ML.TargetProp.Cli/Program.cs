@@ -22,6 +22,7 @@ public static class Program
             DataCommand.Create(),
             BenchCommand.Create(),
             AuxSweepCommand.Create(),
+            AutoencodeCommand.Create(),
         };
         try
         {

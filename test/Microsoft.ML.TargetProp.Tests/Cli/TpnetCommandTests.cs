@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Microsoft.ML.Data;
 using Microsoft.ML.TargetProp.Tests.Trainers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -154,6 +155,60 @@ public sealed class TpnetCommandTests
     }
 
     [TestMethod]
+    public void AutoencodeTrainsEveryAlgorithmDrawsFigures6And7AndEvaluateReadsTheZips()
+    {
+        string output = TestSetup.TempFolder();
+        var (code, error) = Run("autoencode", "train", "--hidden", "fc(64) fc(16) fc(64)", "--epochs", "2", "--train-limit", "300", "--test-limit", "100",
+            "--threads", "1", "--digits", "6", "--output", output);
+        Assert.AreEqual(0, code, error);
+        AssertPng(Path.Combine(output, "reconstruction_curves.png"));
+        AssertPng(Path.Combine(output, "reconstructions.png"));
+        var report = File.ReadAllText(Path.Combine(output, "autoencode.md"));
+        var testErrors = new System.Collections.Generic.Dictionary<string, double>();
+        foreach (var name in new[] { "bp", "fa", "dfa", "dtp", "sdtp", "ao-sdtp" })
+        {
+            StringAssert.Contains(report, $"| {name} |");
+            Assert.IsTrue(File.Exists(Path.Combine(output, name, "autoencoder.zip")), $"{name}: no featurizer zip");
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, name, "metrics.json")));
+            Assert.AreEqual(2, json.RootElement.GetProperty("history").GetArrayLength());
+            Assert.AreEqual("784-64-16-64-784", json.RootElement.GetProperty("architecture").GetString());
+            testErrors[name] = json.RootElement.GetProperty("finalTestError").GetDouble();
+            Assert.IsTrue(testErrors[name] is > 0 and < 200, $"{name}: test reconstruction error {testErrors[name]}");
+        }
+
+        string evaluated = TestSetup.TempFolder();
+        (code, error) = Run("autoencode", "evaluate", "--model", Path.Combine(output, "bp", "autoencoder.zip"), Path.Combine(output, "sdtp", "autoencoder.zip"),
+            "--test-limit", "100", "--output", evaluated);
+        Assert.AreEqual(0, code, error);
+        AssertPng(Path.Combine(evaluated, "reconstructions.png"));
+        AssertPng(Path.Combine(evaluated, "reconstruction_curves.png"));
+
+        // The zip the CLI wrote is an ML.NET featurizer: its managed reconstruction error equals the engine's last test error.
+        var ml = new MLContext();
+        var featurizer = ml.Model.Load(Path.Combine(output, "dtp", "autoencoder.zip"), out _);
+        var test = TestData.MnistTest(100);
+        var scored = featurizer.Transform(ml.Data.LoadFromEnumerable(MnistRow.From(test)));
+        var reconstructions = scored.GetColumn<float[]>(scored.Schema["Reconstruction"]).ToArray();
+        double error2 = reconstructions.Select((r, i) => r.Select((v, j) => Math.Pow(v - test.Features[i * 784 + j], 2)).Sum()).Average();
+        Assert.AreEqual(testErrors["dtp"], error2, 1e-3 * error2);
+    }
+
+    [TestMethod]
+    public void AuxSweepTrainsEachSizeAndDrawsFigure4()
+    {
+        string output = TestSetup.TempFolder();
+        var (code, error) = Run("aux-sweep", "--sizes", "0,32", "--arch", "fc(32)", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
+        Assert.AreEqual(0, code, error);
+        AssertPng(Path.Combine(output, "aux-sweep.png"));
+        var lines = File.ReadAllLines(Path.Combine(output, "aux-sweep.csv"));
+        Assert.AreEqual(3, lines.Length);
+        StringAssert.StartsWith(lines[1], "0,");
+        StringAssert.StartsWith(lines[2], "32,");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(output, "aux-sweep.md")), "--aux 32");
+        Assert.IsTrue(File.Exists(Path.Combine(output, "aux-32", "model.zip")));
+    }
+
+    [TestMethod]
     public void ReproduceAndDataFetchFromALocalFolder()
     {
         string output = TestSetup.TempFolder();
@@ -184,6 +239,9 @@ public sealed class TpnetCommandTests
     [DataRow(new[] { "sweep", "--shard", "3/2" }, "--shard")]
     [DataRow(new[] { "evaluate", "no-such-model.zip" }, "no-such-model.zip")]
     [DataRow(new[] { "frobnicate" }, "frobnicate")]
+    [DataRow(new[] { "aux-sweep", "--sizes", "0,-4" }, "-4")]
+    [DataRow(new[] { "autoencode", "train", "--algorithms", "bp,sgd" }, "sgd")]
+    [DataRow(new[] { "autoencode", "evaluate", "--model", "missing-autoencoder.zip" }, "missing-autoencoder.zip")]
     public void BadArgumentsGiveAOneLineErrorAndANonZeroExitCode(string[] args, string expected)
     {
         var (code, error) = Run(args);
