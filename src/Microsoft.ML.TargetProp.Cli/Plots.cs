@@ -70,11 +70,13 @@ public static class Plots
         Save(plot, path, 800, 500);
     }
 
-    /// <summary>A line of test accuracy against a swept value (Figure 4).</summary>
-    public static void Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string title, string xLabel, string yLabel, string path)
+    /// <summary>Named lines of a measure against a swept value, e.g. best and final test accuracy against AO-SDTP's auxiliary size (Figure 4).</summary>
+    public static void Lines(IReadOnlyList<double> x, IReadOnlyList<(string Name, double[] Y)> series, string title, string xLabel, string yLabel, string path)
     {
         var plot = new Plot();
-        plot.Add.Scatter(x.ToArray(), y.ToArray());
+        foreach (var (name, y) in series)
+            plot.Add.Scatter(x.ToArray(), y).LegendText = name;
+        plot.ShowLegend();
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
@@ -82,7 +84,15 @@ public static class Plots
     }
 
     /// <summary>Train (solid) and test (dashed) reconstruction error per epoch of several runs, as the paper's Figure 6.</summary>
-    public static void ReconstructionCurves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string title, string path)
+    public static void ReconstructionCurves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string title, string path) =>
+        Curves(runs, h => h.TrainLoss, h => h.ValidationLoss, LinePattern.Solid, LinePattern.Dashed, "reconstruction error ‖x − x̂‖²", title, path);
+
+    /// <summary>Train (dashed) and test (solid) classification error % per epoch of several runs, as the paper's Figure 8.</summary>
+    public static void ErrorCurves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string title, string path) =>
+        Curves(runs, h => 100 * (1 - h.TrainAccuracy), h => h.ValidationAccuracy is { } a ? 100 * (1 - a) : null, LinePattern.Dashed, LinePattern.Solid, "error %", title, path);
+
+    private static void Curves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, Func<EpochMetrics, double> train, Func<EpochMetrics, double?> test,
+        LinePattern trainPattern, LinePattern testPattern, string yLabel, string title, string path)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -91,18 +101,19 @@ public static class Plots
             var (name, history) = runs[r];
             var color = palette.GetColor(r);
             double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
-            var train = plot.Add.Scatter(epochs, history.Select(h => h.TrainLoss).ToArray(), color);
-            train.LegendText = $"{name} train";
-            if (history.Any(h => h.ValidationLoss is not null))
+            var trainLine = plot.Add.Scatter(epochs, history.Select(train).ToArray(), color);
+            trainLine.LegendText = $"{name} train";
+            trainLine.LinePattern = trainPattern;
+            if (history.Any(h => test(h) is not null))
             {
-                var test = plot.Add.Scatter(epochs, history.Select(h => h.ValidationLoss ?? double.NaN).ToArray(), color);
-                test.LegendText = $"{name} test";
-                test.LinePattern = LinePattern.Dashed;
+                var testLine = plot.Add.Scatter(epochs, history.Select(h => test(h) ?? double.NaN).ToArray(), color);
+                testLine.LegendText = $"{name} test";
+                testLine.LinePattern = testPattern;
             }
         }
         plot.Title(title);
         plot.XLabel("epoch");
-        plot.YLabel("reconstruction error ‖x − x̂‖²");
+        plot.YLabel(yLabel);
         plot.ShowLegend();
         Save(plot, path, 900, 560);
     }

@@ -14,7 +14,7 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// <summary>
 /// <c>tpnet aux-sweep</c>: the paper's Figure 4, AO-SDTP's best test accuracy against the size k of its auxiliary
 /// output z (k = 0 is plain SDTP's target with AO-SDTP's code path). One training run per size; a CSV, a markdown
-/// table and the plot.
+/// table and the plot (best and final test accuracy). Resumable: sizes already in the output's CSV are not retrained.
 /// </summary>
 public static class AuxSweepCommand
 {
@@ -43,7 +43,8 @@ public static class AuxSweepCommand
             var sizes = ParseSizes(parse.GetValue(SizesOption)!);
             string output = parse.GetValue(OutputOption)!;
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));
-            var rows = new List<(int Size, TrainCommand.Outcome Outcome)>();
+            var done = ReadRows(Path.Combine(output, "aux-sweep.csv"));
+            var rows = new List<Row>();
             foreach (int size in sizes)
             {
                 if (cancellation.IsCancellationRequested) break;
@@ -61,14 +62,21 @@ public static class AuxSweepCommand
                     TestLimit = parse.GetValue(TestLimitOption),
                     AuxiliaryUnits = size,
                 };
+                if (done.FirstOrDefault(r => r.Size == size) is { } previous)
+                {
+                    AnsiConsole.MarkupLine("[bold]k = {0}:[/] already in aux-sweep.csv, skipped", size);
+                    rows.Add(previous with { Command = request.ToCommandLine() });
+                    continue;
+                }
                 AnsiConsole.MarkupLine("[bold]k = {0}:[/] {1}", size, Markup.Escape(request.ToCommandLine()));
-                var outcome = TrainCommand.Run(request, locator, Path.Combine(output, $"aux-{size}"), 0, null, cancellation);
-                rows.Add((size, outcome));
-                Write(output, rows);
+                var o = TrainCommand.Run(request, locator, Path.Combine(output, $"aux-{size}"), 0, null, cancellation);
+                rows.Add(new Row(size, o.BestTestAccuracy, o.BestEpoch, o.Test.Accuracy, o.Result.History.Count, o.MedianEpochSeconds, request.ToCommandLine()));
+                Write(output, rows, $"AO-SDTP on {parse.GetValue(DatasetOption)}, {parse.GetValue(ArchOption)}");
             }
+            if (rows.Count > 0) Write(output, rows, $"AO-SDTP on {parse.GetValue(DatasetOption)}, {parse.GetValue(ArchOption)}");
             var table = new Table().AddColumns("k", "best test accuracy % (epoch)", "final test accuracy %", "s/epoch");
-            foreach (var (size, o) in rows)
-                table.AddRow(size.ToString(CultureInfo.InvariantCulture), $"{F(100 * o.BestTestAccuracy)} ({o.BestEpoch})", F(100 * o.Test.Accuracy), F(o.MedianEpochSeconds, "F1"));
+            foreach (var r in rows)
+                table.AddRow(r.Size.ToString(CultureInfo.InvariantCulture), $"{F(100 * r.Best)} ({r.BestEpoch})", F(100 * r.Final), F(r.Seconds, "F1"));
             AnsiConsole.Write(table);
             return Task.FromResult(0);
         });
@@ -86,22 +94,33 @@ public static class AuxSweepCommand
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
 
-    private static void Write(string output, List<(int Size, TrainCommand.Outcome Outcome)> rows)
+    /// <summary>One size's result, as the CSV stores it.</summary>
+    private sealed record Row(int Size, double Best, int BestEpoch, double Final, int Epochs, double Seconds, string Command);
+
+    private static List<Row> ReadRows(string csv) => !File.Exists(csv) ? new List<Row>() : File.ReadLines(csv).Skip(1).Where(l => l.Length > 0).Select(l =>
+    {
+        var f = l.Split(',');
+        return new Row(int.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture),
+            double.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture), "");
+    }).ToList();
+
+    private static void Write(string output, List<Row> rows, string what)
     {
         Directory.CreateDirectory(output);
         var csv = new StringBuilder("auxiliary_units,best_test_accuracy,best_epoch,final_test_accuracy,epochs,median_epoch_seconds\n");
         var md = new StringBuilder("| k (auxiliary units) | best test accuracy % (epoch) | final test accuracy % | epochs | s/epoch | command |\n| --- | --- | --- | --- | --- | --- |\n");
-        foreach (var (size, o) in rows)
+        foreach (var r in rows.OrderBy(r => r.Size))
         {
-            csv.AppendLine(string.Join(",", size.ToString(CultureInfo.InvariantCulture), F(o.BestTestAccuracy, "R"), o.BestEpoch.ToString(CultureInfo.InvariantCulture),
-                F(o.Test.Accuracy, "R"), o.Result.History.Count.ToString(CultureInfo.InvariantCulture), F(o.MedianEpochSeconds, "F2")));
-            md.AppendLine($"| {size} | {F(100 * o.BestTestAccuracy)} ({o.BestEpoch}) | {F(100 * o.Test.Accuracy)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
+            csv.AppendLine(string.Join(",", r.Size.ToString(CultureInfo.InvariantCulture), F(r.Best, "R"), r.BestEpoch.ToString(CultureInfo.InvariantCulture),
+                F(r.Final, "R"), r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds, "F2")));
+            md.AppendLine($"| {r.Size} | {F(100 * r.Best)} ({r.BestEpoch}) | {F(100 * r.Final)} | {r.Epochs} | {F(r.Seconds, "F1")} | `{r.Command}` |");
         }
         WriteAtomically(Path.Combine(output, "aux-sweep.csv"), csv.ToString());
         WriteAtomically(Path.Combine(output, "aux-sweep.md"), md.ToString());
-        var first = rows[0].Outcome.Request;
-        Plots.Line(rows.Select(r => (double)r.Size).ToArray(), rows.Select(r => 100 * r.Outcome.BestTestAccuracy).ToArray(),
-            $"AO-SDTP on {first.Dataset}, {first.Architecture}: auxiliary output size (Figure 4)", "auxiliary output units k", "best test accuracy %", Path.Combine(output, "aux-sweep.png"));
+        var sorted = rows.OrderBy(r => r.Size).ToList();
+        double[] x = sorted.Select(r => (double)r.Size).ToArray();
+        Plots.Lines(x, new[] { ("best test accuracy %", sorted.Select(r => 100 * r.Best).ToArray()), ("final test accuracy %", sorted.Select(r => 100 * r.Final).ToArray()) },
+            $"{what}: accuracy against auxiliary output size (Figure 4)", "auxiliary output units k", "test accuracy %", Path.Combine(output, "aux-sweep.png"));
     }
 
     private static void WriteAtomically(string path, string text)

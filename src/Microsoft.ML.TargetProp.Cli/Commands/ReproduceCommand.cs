@@ -22,7 +22,7 @@ public static class ReproduceCommand
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
-    private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md)", DefaultValueFactory = _ => "tpnet-reproduce" };
+    private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png)", DefaultValueFactory = _ => "tpnet-reproduce" };
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()
@@ -59,6 +59,8 @@ public static class ReproduceCommand
                 var outcome = TrainCommand.Run(request, locator, Path.Combine(output, $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}"), 0, null, cancellation);
                 rows.Add((cell, outcome));
                 WriteReport(output, rows);
+                Plots.ErrorCurves(rows.Where(r => r.Outcome.Result.History.Count > 0).Select(r => ($"{r.Cell.Algorithm} {r.Cell.Schedule}", (IReadOnlyList<Model.EpochMetrics>)r.Outcome.Result.History)).ToList(),
+                    $"{cell.Architecture} on {request.Dataset}: train (dashed) and test (solid) error (Figure 8)", Path.Combine(output, "learning_curves.png"));
             }
             var table = new Table().AddColumns("architecture", "algorithm", "schedule", "paper error %", "ours: best error % (epoch)", "ours: final error %", "epochs", "s/epoch");
             foreach (var (cell, o) in rows)

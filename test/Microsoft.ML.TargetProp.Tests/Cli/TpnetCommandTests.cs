@@ -206,6 +206,15 @@ public sealed class TpnetCommandTests
         StringAssert.StartsWith(lines[2], "32,");
         StringAssert.Contains(File.ReadAllText(Path.Combine(output, "aux-sweep.md")), "--aux 32");
         Assert.IsTrue(File.Exists(Path.Combine(output, "aux-32", "model.zip")));
+
+        // Resumable: sizes already in the CSV are not retrained, new ones are added in order.
+        var written = File.GetLastWriteTimeUtc(Path.Combine(output, "aux-32", "model.zip"));
+        (code, error) = Run("aux-sweep", "--sizes", "32,0,8", "--arch", "fc(32)", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(written, File.GetLastWriteTimeUtc(Path.Combine(output, "aux-32", "model.zip")), "k = 32 was retrained");
+        var resumed = File.ReadAllLines(Path.Combine(output, "aux-sweep.csv"));
+        CollectionAssert.AreEqual(new[] { "0,", "8,", "32," }, resumed.Skip(1).Select(l => l[..(l.IndexOf(',') + 1)]).ToArray());
+        Assert.AreEqual(lines[2], resumed[3], "k = 32's row is kept as it was");
     }
 
     [TestMethod]
@@ -216,6 +225,7 @@ public sealed class TpnetCommandTests
         Assert.AreEqual(0, code, error);
         var report = File.ReadAllText(Path.Combine(output, "results.md"));
         StringAssert.Contains(report, "| mnist-fc | bp | parallel | 1.48 |");
+        AssertPng(Path.Combine(output, "learning_curves.png"));
 
         string data = TestSetup.TempFolder();
         (code, error) = Run("data", "fetch", "mnist", "--from", TestSetup.MnistFolder, "--data-dir", data);
