@@ -1,8 +1,8 @@
 namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 
-/// <summary>Mean cross-entropy and accuracy of a network on a dataset.</summary>
-/// <param name="Loss">Mean cross-entropy.</param>
-/// <param name="Accuracy">Fraction of examples classified correctly.</param>
+/// <summary>Mean task error and accuracy of a network on a dataset.</summary>
+/// <param name="Loss">Mean cross-entropy, or mean ‖x − x̂‖² for an autoencoder.</param>
+/// <param name="Accuracy">Fraction of examples classified correctly (NaN for an autoencoder).</param>
 /// <param name="Count">Number of examples.</param>
 public sealed record EvaluationResult(double Loss, double Accuracy, int Count)
 {

@@ -9,19 +9,19 @@ public sealed record EpochMetrics
     /// <summary>1-based epoch number.</summary>
     public int Epoch { get; init; }
 
-    /// <summary>Mean task loss (cross-entropy) over the epoch's training batches, measured before each update.</summary>
+    /// <summary>Mean task loss over the epoch's training batches, measured before each update: cross-entropy, or ‖x − x̂‖² per example for an autoencoder.</summary>
     public double TrainLoss { get; init; }
 
-    /// <summary>Training accuracy over the epoch's batches, measured before each update.</summary>
+    /// <summary>Training accuracy over the epoch's batches, measured before each update (NaN for an autoencoder).</summary>
     public double TrainAccuracy { get; init; }
 
     /// <summary>Mean inverse loss over the epoch (target propagation), else null.</summary>
     public double? InverseLoss { get; init; }
 
-    /// <summary>Validation/test cross-entropy after the epoch, when a validation set was given.</summary>
+    /// <summary>Validation/test cross-entropy (or reconstruction error ‖x − x̂‖²) after the epoch, when a validation set was given.</summary>
     public double? ValidationLoss { get; init; }
 
-    /// <summary>Validation/test accuracy after the epoch, when a validation set was given.</summary>
+    /// <summary>Validation/test accuracy after the epoch, when a validation set was given (NaN for an autoencoder).</summary>
     public double? ValidationAccuracy { get; init; }
 
     /// <summary>Wall-clock seconds of the epoch's training (without evaluation and diagnostics).</summary>

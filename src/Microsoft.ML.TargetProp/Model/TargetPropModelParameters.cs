@@ -8,7 +8,8 @@ using System.Text.Json.Serialization;
 namespace Microsoft.ML.TargetProp.Model;
 
 /// <summary>
-/// A trained classifier: architecture, weights of every layer f_1 … f_L, and how it was trained (algorithm,
+/// A trained network — a classifier, or the reconstruction network of an autoencoder (see
+/// <see cref="AutoencoderModelParameters"/>): architecture, weights of every layer f_1 … f_L, and how it was trained (algorithm,
 /// hyperparameters, per-epoch history with diagnostics). Serialised in a versioned, checksummed binary format that
 /// rejects truncated, corrupted, forged or newer files with <see cref="InvalidDataException"/> before allocating
 /// anything their length fields claim.
@@ -50,7 +51,7 @@ public sealed class TargetPropModelParameters
     /// <summary>Shape of one input example (C×H×W).</summary>
     public ImageShape InputShape { get; }
 
-    /// <summary>Number of classes K (output units).</summary>
+    /// <summary>Number of output units K: classes, or the input size for an autoencoder.</summary>
     public int Classes { get; }
 
     /// <summary>Weights of f_1 … f_L; the last is the linear output layer.</summary>
