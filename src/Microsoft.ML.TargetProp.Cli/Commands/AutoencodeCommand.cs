@@ -27,12 +27,16 @@ public static class AutoencodeCommand
     private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = "comma-separated algorithms (bp, fa, dfa, dtp, sdtp, ao-sdtp)", DefaultValueFactory = _ => "bp,fa,dfa,dtp,sdtp,ao-sdtp" };
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> HiddenOption = new("--hidden") { Description = "hidden layers; the output reconstructing the input is added", DefaultValueFactory = _ => DefaultHidden };
-    private static readonly Option<string> HParamsOption = new("--hparams") { Description = "Table 5 column whose values to use (the paper gives none for the autoencoder), or none", DefaultValueFactory = _ => "mnist-fc" };
+    private static readonly Option<string> HParamsOption = new("--hparams") { Description = "autoencoder (shared values that train every algorithm: Adam 1e-3, α 0.1, σ 0.1), a Table 5 column such as mnist-fc (the paper gives none for the autoencoder), or none (library defaults)", DefaultValueFactory = _ => "autoencoder" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epochs per algorithm", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> BatchOption = new("--batch-size", "-b") { Description = "minibatch size", DefaultValueFactory = _ => 100 };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
+    private static readonly Option<double?> LrOption = new("--lr") { Description = "forward Adam learning rate (overrides --hparams)" };
+    private static readonly Option<double?> InverseLrOption = new("--inverse-lr") { Description = "inverse Adam learning rate (overrides --hparams)" };
+    private static readonly Option<double?> AlphaOption = new("--alpha") { Description = "DTP target step α (overrides --hparams)" };
+    private static readonly Option<double?> SigmaOption = new("--sigma") { Description = "inverse-training noise σ (overrides --hparams)" };
     private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => 512 };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
@@ -46,7 +50,8 @@ public static class AutoencodeCommand
     {
         var train = new System.CommandLine.Command("train", "Train the autoencoder with each algorithm; write reconstruction curves (Figure 6), a reconstruction grid (Figure 7), metrics and featurizer zips.")
         {
-            AlgorithmsOption, DatasetOption, HiddenOption, HParamsOption, ScheduleOption, EpochsOption, BatchOption, SeedOption, ThreadsOption, AuxOption,
+            AlgorithmsOption, DatasetOption, HiddenOption, HParamsOption, ScheduleOption, EpochsOption, BatchOption, SeedOption, ThreadsOption,
+            LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption,
             TrainLimitOption, TestLimitOption, DigitsOption, DataDirOption, OutputOption,
         };
         train.SetAction((ParseResult parse, CancellationToken cancellation) => Task.FromResult(Train(parse, cancellation)));
@@ -81,7 +86,16 @@ public static class AutoencodeCommand
         foreach (var algorithm in algorithms)
         {
             if (cancellation.IsCancellationRequested) break;
-            var hp = preset.Equals("none", StringComparison.OrdinalIgnoreCase) ? new HyperParameters { Schedule = schedule } : PaperHyperParameters.Get(preset, algorithm, schedule);
+            var hp = preset.ToLowerInvariant() switch
+            {
+                "autoencoder" => TorchSharp.Trainers.AutoencoderEstimator.DefaultHyperParameters with { Schedule = schedule },
+                "none" => new HyperParameters { Schedule = schedule },
+                _ => PaperHyperParameters.Get(preset, algorithm, schedule),
+            };
+            if (parse.GetValue(LrOption) is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
+            if (parse.GetValue(InverseLrOption) is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
+            if (parse.GetValue(AlphaOption) is { } alpha) hp = hp with { Alpha = alpha };
+            if (parse.GetValue(SigmaOption) is { } sigma) hp = hp with { Sigma = sigma };
             hp = hp with { AuxiliaryUnits = parse.GetValue(AuxOption) };
             var options = new TrainingOptions
             {
