@@ -85,15 +85,19 @@ public static class Plots
 
     /// <summary>Train (solid) and test (dashed) reconstruction error per epoch of several runs, as the paper's Figure 6.</summary>
     public static void ReconstructionCurves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string title, string path) =>
-        Curves(runs, h => h.TrainLoss, h => h.ValidationLoss, LinePattern.Solid, LinePattern.Dashed, "reconstruction error ‖x − x̂‖²", title, path);
+        Curves(runs, h => h.TrainLoss, h => h.ValidationLoss, LinePattern.Solid, LinePattern.Dashed, "reconstruction error ‖x − x̂‖²", logY: false, title, path);
 
-    /// <summary>Train (dashed) and test (solid) classification error % per epoch of several runs, as the paper's Figure 8.</summary>
+    /// <summary>
+    /// Train (dashed) and test (solid) classification error % per epoch of several runs, as the paper's Figure 8, on a
+    /// logarithmic axis so that stable runs (1–5 %) and collapsing ones (up to 90 %) are both readable.
+    /// </summary>
     public static void ErrorCurves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, string title, string path) =>
-        Curves(runs, h => 100 * (1 - h.TrainAccuracy), h => h.ValidationAccuracy is { } a ? 100 * (1 - a) : null, LinePattern.Dashed, LinePattern.Solid, "error %", title, path);
+        Curves(runs, h => 100 * (1 - h.TrainAccuracy), h => h.ValidationAccuracy is { } a ? 100 * (1 - a) : null, LinePattern.Dashed, LinePattern.Solid, "error % (log scale)", logY: true, title, path);
 
     private static void Curves(IReadOnlyList<(string Name, IReadOnlyList<EpochMetrics> History)> runs, Func<EpochMetrics, double> train, Func<EpochMetrics, double?> test,
-        LinePattern trainPattern, LinePattern testPattern, string yLabel, string title, string path)
+        LinePattern trainPattern, LinePattern testPattern, string yLabel, bool logY, string title, string path)
     {
+        Func<double, double> y = logY ? v => Math.Log10(Math.Max(v, 1e-3)) : v => v;
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         for (int r = 0; r < runs.Count; r++)
@@ -101,21 +105,30 @@ public static class Plots
             var (name, history) = runs[r];
             var color = palette.GetColor(r);
             double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
-            var trainLine = plot.Add.Scatter(epochs, history.Select(train).ToArray(), color);
+            var trainLine = plot.Add.Scatter(epochs, history.Select(h => y(train(h))).ToArray(), color);
             trainLine.LegendText = $"{name} train";
             trainLine.LinePattern = trainPattern;
             if (history.Any(h => test(h) is not null))
             {
-                var testLine = plot.Add.Scatter(epochs, history.Select(h => test(h) ?? double.NaN).ToArray(), color);
+                var testLine = plot.Add.Scatter(epochs, history.Select(h => test(h) is { } v ? y(v) : double.NaN).ToArray(), color);
                 testLine.LegendText = $"{name} test";
                 testLine.LinePattern = testPattern;
             }
         }
+        if (logY)
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = true,
+                LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.ShowLegend();
-        Save(plot, path, 900, 560);
+        plot.ShowLegend(Edge.Right);
+        Save(plot, path, 1100, 600);
     }
 
     /// <summary>

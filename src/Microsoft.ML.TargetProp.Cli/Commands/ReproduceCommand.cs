@@ -22,7 +22,7 @@ public static class ReproduceCommand
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
-    private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png)", DefaultValueFactory = _ => "tpnet-reproduce" };
+    private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png); cells finished there with the same command are not rerun", DefaultValueFactory = _ => "tpnet-reproduce" };
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()
@@ -55,8 +55,17 @@ public static class ReproduceCommand
                     TrainLimit = parse.GetValue(TrainLimitOption),
                     TestLimit = parse.GetValue(TestLimitOption),
                 };
-                AnsiConsole.MarkupLine("[bold]{0}[/]", Markup.Escape(request.ToCommandLine()));
-                var outcome = TrainCommand.Run(request, locator, Path.Combine(output, $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}"), 0, null, cancellation);
+                string folder = Path.Combine(output, $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}");
+                var outcome = Finished(request, folder);
+                if (outcome is not null)
+                {
+                    AnsiConsole.MarkupLine("[bold]{0}[/]: finished earlier with this command, skipped", Markup.Escape(folder));
+                }
+                else
+                {
+                    AnsiConsole.MarkupLine("[bold]{0}[/]", Markup.Escape(request.ToCommandLine()));
+                    outcome = TrainCommand.Run(request, locator, folder, 0, null, cancellation);
+                }
                 rows.Add((cell, outcome));
                 WriteReport(output, rows);
                 Plots.ErrorCurves(rows.Where(r => r.Outcome.Result.History.Count > 0).Select(r => ($"{r.Cell.Algorithm} {r.Cell.Schedule}", (IReadOnlyList<Model.EpochMetrics>)r.Outcome.Result.History)).ToList(),
@@ -70,6 +79,33 @@ public static class ReproduceCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>
+    /// The outcome of a cell whose <c>metrics.json</c> records exactly <paramref name="request"/>'s command and a run
+    /// that was not cancelled, so a rerun of <c>reproduce</c> resumes after the finished cells; otherwise null.
+    /// </summary>
+    private static TrainCommand.Outcome? Finished(TrainRequest request, string folder)
+    {
+        string path = Path.Combine(folder, "metrics.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path), new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true });
+            var root = json.RootElement;
+            if (root.GetProperty("command").GetString() != request.ToCommandLine() || root.GetProperty("cancelled").GetBoolean()) return null;
+            var options = new System.Text.Json.JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+            var history = System.Text.Json.JsonSerializer.Deserialize<List<Model.EpochMetrics>>(root.GetProperty("history"), options) ?? new List<Model.EpochMetrics>();
+            double Number(string name) => root.GetProperty(name).ValueKind == System.Text.Json.JsonValueKind.String
+                ? double.Parse(root.GetProperty(name).GetString()!, CultureInfo.InvariantCulture) : root.GetProperty(name).GetDouble();
+            var test = new TorchSharp.Training.EvaluationResult(Number("testLoss"), Number("testAccuracy"), 0);
+            var result = new TorchSharp.Training.TrainingResult { History = history, Divergence = root.GetProperty("divergence").GetString() };
+            return new TrainCommand.Outcome(request, result, test, Number("bestEpochAccuracy"), root.GetProperty("bestEpoch").GetInt32(), Number("medianEpochSeconds"));
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;   // an unreadable or older metrics.json: run the cell again
+        }
     }
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);

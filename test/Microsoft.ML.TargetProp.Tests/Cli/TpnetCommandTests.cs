@@ -226,6 +226,12 @@ public sealed class TpnetCommandTests
         var report = File.ReadAllText(Path.Combine(output, "results.md"));
         StringAssert.Contains(report, "| mnist-fc | bp | parallel | 1.48 |");
         AssertPng(Path.Combine(output, "learning_curves.png"));
+        // A rerun with the same command resumes: the finished cell is not retrained and the report is the same.
+        var trained = File.GetLastWriteTimeUtc(Path.Combine(output, "mnist-fc-bp-parallel", "model.zip"));
+        (code, error) = Run("reproduce", "--arch", "mnist-fc", "--only", "bp", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(trained, File.GetLastWriteTimeUtc(Path.Combine(output, "mnist-fc-bp-parallel", "model.zip")), "the finished cell was retrained");
+        Assert.AreEqual(report, File.ReadAllText(Path.Combine(output, "results.md")));
 
         string data = TestSetup.TempFolder();
         (code, error) = Run("data", "fetch", "mnist", "--from", TestSetup.MnistFolder, "--data-dir", data);
