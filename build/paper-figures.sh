@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Re-runs the experiments behind the figures in docs/results.md (the paper's Figures 4-8, at this machine's budgets)
-# and copies the PNGs to docs/figures/. Heavy: about 1.5 hours on 2 cores. Run one step with STEP=<name>.
+# and copies the PNGs to docs/figures/. Heavy: about 1.5 hours on 2 cores. Run one step with STEP=<name>
+# (figure4, figure4-cifar, figure5, figure6, figure8).
 #   usage: build/paper-figures.sh [output-folder]          (default /tmp/tpnet-figures)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,6 +19,15 @@ run() { [[ "$step" == all || "$step" == "$1" ]]; }
 if run figure4; then   # AO-SDTP: best test accuracy against the auxiliary output size
   tpnet aux-sweep --arch mnist-fc --sizes 0,16,64,256,512,1000 --epochs 10 --threads 1 --output "$out/aux-sweep-mnist-fc"
   cp "$out/aux-sweep-mnist-fc/aux-sweep.png" "$figures/figure4-aux-sweep-mnist-fc.png"
+fi
+if run figure4-cifar; then   # the paper's setting: CIFAR-10 (the JPEG tars of ../shared/data extract to train/ and test/ class folders)
+  cifar="$out/cifar10"
+  if [[ ! -d "$cifar/train" ]]; then
+    mkdir -p "$cifar"
+    for t in train test; do tar xf "$root/../shared/data/cifar10-jpeg/cifar10-jpeg-$t.tar" -C "$cifar"; done
+  fi
+  tpnet aux-sweep -d "$cifar" --arch cifar-fc --sizes 0,16,64,256,512,1000 --epochs 8 --threads 2 --output "$out/aux-sweep-cifar-fc"
+  cp "$out/aux-sweep-cifar-fc/aux-sweep.png" "$figures/figure4-aux-sweep-cifar-fc.png"
 fi
 if run figure5; then   # Table 4 random search: distribution of best test accuracies per algorithm
   for a in bp fa dfa dtp sdtp ao-sdtp; do
