@@ -62,7 +62,10 @@ IDataView Rows(InMemoryDataset d) => ml.Data.LoadFromEnumerable(Enumerable.Range
     Features = d.Features.AsSpan(i * 784, 784).ToArray(), Label = d.Labels[i].ToString(),
 }));
 var options = new SimplifiedTargetPropTrainer.Options { Architecture = "lc(3x3,8,2) fc(64)", NumberOfEpochs = 2, LearningRate = 2e-3, InverseLearningRate = 2e-3 };
-var model = ml.Transforms.Conversion.MapValueToKey("Label")
+// The autoencoder featurizer (section 5.5) rides along, so the zip holds both of the scoring package's transformers.
+var autoencoder = new AutoencoderEstimator.Options { HiddenLayers = "fc(64) fc(16) fc(64)", NumberOfEpochs = 2, OutputColumnName = "Code" };
+var model = ml.Transforms.FeaturizeByAutoencoder(autoencoder)
+    .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
     .Append(ml.MulticlassClassification.Trainers.SimplifiedTargetProp(options))
     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"))
     .Fit(Rows(train));
@@ -70,14 +73,14 @@ var metrics = ml.MulticlassClassification.Evaluate(model.Transform(Rows(test)));
 ml.Model.Save(model, Rows(train).Schema, args[1]);
 Console.WriteLine($"accuracy {metrics.MicroAccuracy:F3}");
 foreach (var p in ml.Data.CreateEnumerable<Prediction>(model.Transform(Rows(test)), reuseRowObject: false))
-    Console.WriteLine(p.PredictedLabel);
+    Console.WriteLine($"{p.PredictedLabel} {string.Join(" ", p.Code.Take(3).Select(c => c.ToString("R")))}");
 
 public sealed class Digit
 {
     [VectorType(1, 28, 28)] public float[] Features { get; set; } = Array.Empty<float>();
     public string Label { get; set; } = "";
 }
-public sealed class Prediction { public string PredictedLabel { get; set; } = ""; }
+public sealed class Prediction { public string PredictedLabel { get; set; } = ""; public float[] Code { get; set; } = Array.Empty<float>(); }
 CS
 cat > "$work/score/score.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
@@ -91,6 +94,7 @@ cat > "$work/score/Program.cs" <<'CS'
 using System;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -107,7 +111,7 @@ for (int i = 0; i < 20; i++)
 {
     gz.ReadExactly(pixels);
     var p = engine.Predict(new Digit { Features = Array.ConvertAll(pixels, b => b / 255f) });
-    Console.WriteLine(p.PredictedLabel);
+    Console.WriteLine($"{p.PredictedLabel} {string.Join(" ", p.Code.AsSpan(0, 3).ToArray().Select(c => c.ToString("R")))}");
 }
 
 public sealed class Digit
@@ -115,7 +119,7 @@ public sealed class Digit
     [VectorType(1, 28, 28)] public float[] Features { get; set; } = Array.Empty<float>();
     public string Label { get; set; } = "";
 }
-public sealed class Prediction { public string PredictedLabel { get; set; } = ""; }
+public sealed class Prediction { public string PredictedLabel { get; set; } = ""; public float[] Code { get; set; } = Array.Empty<float>(); }
 CS
 
 echo "building the training app"
