@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using Microsoft.ML.Runtime;
 
+using Microsoft.ML.TargetProp.Model;
+
 namespace Microsoft.ML.TargetProp.MLNetInternals;
 
 /// <summary>
@@ -61,5 +63,24 @@ internal static class ModelPersistence
         }
         payload.Position = 0;
         return new BinaryReader(payload);
+    }
+
+    /// <summary>Writes <paramref name="network"/> into a transformer's payload as a length-prefixed blob.</summary>
+    public static void WriteNetwork(BinaryWriter writer, TargetPropModelParameters network)
+    {
+        using var bytes = new MemoryStream();
+        network.Save(bytes);
+        writer.Write(bytes.Length);
+        writer.Write(bytes.GetBuffer(), 0, (int)bytes.Length);
+    }
+
+    /// <summary>Reads a network written by <see cref="WriteNetwork"/>, checking its length against the bytes that remain; <paramref name="source"/> names it in errors.</summary>
+    public static TargetPropModelParameters ReadNetwork(BinaryReader reader, string source)
+    {
+        long length = reader.ReadInt64();
+        long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (length < 0 || length > remaining)
+            throw new InvalidDataException($"the network declares {length} bytes but {remaining} remain");
+        return TargetPropModelParameters.Load(reader.ReadBytes((int)length), source);
     }
 }

@@ -79,10 +79,7 @@ public sealed class AutoencoderTransformer : ITransformer
         writer.Write(ReconstructionColumnName is not null);
         if (ReconstructionColumnName is not null) writer.Write(ReconstructionColumnName);
         writer.Write(Model.CodeLayer);
-        using var model = new MemoryStream();
-        Model.Network.Save(model);
-        writer.Write(model.Length);
-        writer.Write(model.GetBuffer(), 0, (int)model.Length);
+        ModelPersistence.WriteNetwork(writer, Model.Network);
     });
 
     // Called by ML.NET's component catalog through the LoadableClass attribute (MLNetInternals/LoadableClasses.cs).
@@ -95,11 +92,7 @@ public sealed class AutoencoderTransformer : ITransformer
             string output = reader.ReadString();
             string? reconstruction = reader.ReadBoolean() ? reader.ReadString() : null;
             int codeLayer = reader.ReadInt32();
-            long modelLength = reader.ReadInt64();
-            long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
-            if (modelLength < 0 || modelLength > remaining)
-                throw new InvalidDataException($"the network declares {modelLength} bytes but {remaining} remain");
-            var network = TargetPropModelParameters.Load(reader.ReadBytes((int)modelLength), "The autoencoder in this model zip");
+            var network = ModelPersistence.ReadNetwork(reader, "The autoencoder in this model zip");
             return new AutoencoderTransformer(new AutoencoderModelParameters(network, codeLayer), output, input, reconstruction);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or OverflowException)

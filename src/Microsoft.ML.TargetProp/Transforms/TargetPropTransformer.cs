@@ -83,10 +83,7 @@ public sealed class TargetPropTransformer : ITransformer
         writer.Write(FeatureColumnName);
         writer.Write(ScoreColumnName);
         writer.Write(PredictedLabelColumnName);
-        using var model = new MemoryStream();
-        Model.Save(model);
-        writer.Write(model.Length);
-        writer.Write(model.GetBuffer(), 0, (int)model.Length);
+        ModelPersistence.WriteNetwork(writer, Model);
         writer.Write(LabelValues is not null);
         LabelValues?.Write(writer);
     });
@@ -100,11 +97,7 @@ public sealed class TargetPropTransformer : ITransformer
             string features = reader.ReadString();
             string score = reader.ReadString();
             string predicted = reader.ReadString();
-            long modelLength = reader.ReadInt64();
-            long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
-            if (modelLength < 0 || modelLength > remaining)
-                throw new InvalidDataException($"the network declares {modelLength} bytes but {remaining} remain");
-            var model = TargetPropModelParameters.Load(reader.ReadBytes((int)modelLength), "The network in this model zip");
+            var model = ModelPersistence.ReadNetwork(reader, "The network in this model zip");
             var values = reader.ReadBoolean() ? LabelKeyValues.Read(reader, model.Classes) : null;
             return new TargetPropTransformer(model, features, values, score, predicted);
         }
