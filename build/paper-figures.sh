@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-runs the experiments behind the figures in docs/results.md (the paper's Figures 4-8, at this machine's budgets)
-# and copies the PNGs to docs/figures/. Heavy: about 1.5 hours on 2 cores. Run one step with STEP=<name>
+# and copies the PNGs to docs/figures/. Heavy: about two hours on 2 cores. Run one step with STEP=<name>
 # (figure4, figure4-cifar, figure5, figure6, figure8).
 #   usage: build/paper-figures.sh [output-folder]          (default /tmp/tpnet-figures)
 set -euo pipefail
