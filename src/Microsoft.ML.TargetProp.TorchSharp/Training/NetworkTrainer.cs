@@ -327,7 +327,7 @@ public sealed class NetworkTrainer : IDisposable
             using var step = NewDisposeScope();
             var index = order.narrow(0, start, size);
             var xb = x.index_select(0, index);
-            var yb = y.index_select(0, index);
+            var yb = Objective.HasClasses ? y.index_select(0, index) : xb;   // an autoencoder's targets are its inputs
             var (logits, inverseLoss) = Step(xb, yb, trainForward, trainInverse, Profiler);
             using (no_grad())
             {

@@ -75,11 +75,47 @@ public sealed class ManagedNetwork
         Run(input, 1, layer, activations, _single.Value!);
     }
 
+    /// <summary>
+    /// As <see cref="Activations(ReadOnlySpan{float}, int, Span{float})"/>, also copying the output of an earlier layer
+    /// <paramref name="captureLayer"/> to <paramref name="captured"/> in the same pass (e.g. an autoencoder's code and its reconstruction).
+    /// </summary>
+    public void Activations(ReadOnlySpan<float> input, int layer, Span<float> activations, int captureLayer, Span<float> captured)
+    {
+        CheckCapture(layer, captureLayer, captured.Length, 1);
+        if (input.Length != InputSize)
+            throw new ArgumentException($"The network expects {InputSize} input values ({Model.InputShape}); got {input.Length}.", nameof(input));
+        if (activations.Length < _layers[layer].OutputSize)
+            throw new ArgumentException($"The output span holds {activations.Length} values; {_layers[layer].OutputSize} are needed.", nameof(activations));
+        Run(input, 1, layer, activations, _single.Value!, captureLayer, captured);
+    }
+
     /// <summary>The output of layer <paramref name="layer"/> for <paramref name="count"/> examples stored row after row; blocks run in parallel.</summary>
     public void ActivationsBatch(ReadOnlyMemory<float> inputs, int count, int layer, Memory<float> activations, int? maxDegreeOfParallelism = null)
     {
         int size = OutputSizeOf(layer);
         ForBlocks(inputs, count, activations, size, maxDegreeOfParallelism, (input, rows, output, work) => Run(input, rows, layer, output, work));
+    }
+
+    /// <summary>
+    /// As <see cref="ActivationsBatch(ReadOnlyMemory{float}, int, int, Memory{float}, int?)"/>, also copying the outputs of
+    /// an earlier layer <paramref name="captureLayer"/> to <paramref name="captured"/> (row after row) in the same pass.
+    /// </summary>
+    public void ActivationsBatch(ReadOnlyMemory<float> inputs, int count, int layer, Memory<float> activations, int captureLayer, Memory<float> captured, int? maxDegreeOfParallelism = null)
+    {
+        int size = OutputSizeOf(layer);
+        CheckCapture(layer, captureLayer, captured.Length, count);
+        int captureSize = _layers[captureLayer].OutputSize;
+        ForBlocks(inputs, count, activations, size, maxDegreeOfParallelism, (input, rows, output, work, start) =>
+            Run(input, rows, layer, output, work, captureLayer, captured.Span.Slice(start * captureSize, rows * captureSize)));
+    }
+
+    private void CheckCapture(int layer, int captureLayer, int capturedLength, int count)
+    {
+        CheckLayer(layer);
+        if (captureLayer < 0 || captureLayer >= layer)
+            throw new ArgumentOutOfRangeException(nameof(captureLayer), $"The captured layer must come before layer {layer}; got {captureLayer}.");
+        if (capturedLength < (long)count * _layers[captureLayer].OutputSize)
+            throw new ArgumentException($"{count} examples need {(long)count * _layers[captureLayer].OutputSize} captured values; got {capturedLength}.", "captured");
     }
 
     private int CheckLayer(int layer) => (uint)layer < (uint)_layers.Length ? layer
@@ -116,8 +152,13 @@ public sealed class ManagedNetwork
 
     private delegate void BlockAction(ReadOnlySpan<float> input, int rows, Span<float> output, float[] work);
 
+    private delegate void OffsetBlockAction(ReadOnlySpan<float> input, int rows, Span<float> output, float[] work, int start);
+
+    private void ForBlocks(ReadOnlyMemory<float> inputs, int count, Memory<float> outputs, int outputSize, int? maxDegreeOfParallelism, BlockAction action) =>
+        ForBlocks(inputs, count, outputs, outputSize, maxDegreeOfParallelism, (input, rows, output, work, _) => action(input, rows, output, work));
+
     /// <summary>Checks the buffers and runs <paramref name="action"/> over blocks of <see cref="BlockRows"/> examples in parallel.</summary>
-    private void ForBlocks(ReadOnlyMemory<float> inputs, int count, Memory<float> outputs, int outputSize, int? maxDegreeOfParallelism, BlockAction action)
+    private void ForBlocks(ReadOnlyMemory<float> inputs, int count, Memory<float> outputs, int outputSize, int? maxDegreeOfParallelism, OffsetBlockAction action)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), $"count must be ≥ 0; got {count}.");
         if (inputs.Length < (long)count * InputSize) throw new ArgumentException($"{count} examples need {(long)count * InputSize} input values; got {inputs.Length}.", nameof(inputs));
@@ -127,12 +168,15 @@ public sealed class ManagedNetwork
         Parallel.For(0, blocks, options, block =>
         {
             int start = block * BlockRows, rows = Math.Min(BlockRows, count - start);
-            action(inputs.Span.Slice(start * InputSize, rows * InputSize), rows, outputs.Span.Slice(start * outputSize, rows * outputSize), _block.Value!);
+            action(inputs.Span.Slice(start * InputSize, rows * InputSize), rows, outputs.Span.Slice(start * outputSize, rows * outputSize), _block.Value!, start);
         });
     }
 
-    /// <summary>Runs layers 0 … <paramref name="lastLayer"/> on <paramref name="rows"/> examples, writing the last one's output to <paramref name="output"/>.</summary>
-    private void Run(ReadOnlySpan<float> input, int rows, int lastLayer, Span<float> output, float[] work)
+    /// <summary>
+    /// Runs layers 0 … <paramref name="lastLayer"/> on <paramref name="rows"/> examples, writing the last one's output to
+    /// <paramref name="output"/> and, when <paramref name="captureLayer"/> ≥ 0, that layer's output to <paramref name="capture"/>.
+    /// </summary>
+    private void Run(ReadOnlySpan<float> input, int rows, int lastLayer, Span<float> output, float[] work, int captureLayer = -1, Span<float> capture = default)
     {
         int size = rows * _bufferSize;
         var a = work.AsSpan(0, size);
@@ -144,6 +188,7 @@ public sealed class ManagedNetwork
             var layer = _layers[i];
             var target = i == lastLayer ? output[..(rows * layer.OutputSize)] : (i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
             layer.Forward(current, rows, target, scratch);
+            if (i == captureLayer) target.CopyTo(capture);
             current = target;
         }
     }

@@ -33,23 +33,24 @@ internal sealed class AutoencoderColumns : ScoringColumns
     public override void Compute(ReadOnlySpan<float> input, Span<float> values)
     {
         var network = _transformer.Network;
-        network.Activations(input, _transformer.Model.CodeLayer, values[.._codeSize]);
-        if (_reconstruct) network.Activations(input, network.LayerCount - 1, values[_codeSize..]);
+        int code = _transformer.Model.CodeLayer;
+        if (_reconstruct) network.Activations(input, network.LayerCount - 1, values[_codeSize..], code, values[.._codeSize]);
+        else network.Activations(input, code, values[.._codeSize]);
     }
 
     public override void ComputeBatch(float[] inputs, int count, float[] values)
     {
         var network = _transformer.Network;
+        int code = _transformer.Model.CodeLayer;
         if (!_reconstruct)
         {
-            network.ActivationsBatch(inputs, count, _transformer.Model.CodeLayer, values);
+            network.ActivationsBatch(inputs, count, code, values);
             return;
         }
-        // Rows of [code | reconstruction]: compute each part for the block, then interleave.
+        // One pass yields both parts; rows of the block are then laid out as [code | reconstruction].
         var codes = new float[count * _codeSize];
         var reconstructions = new float[count * InputSize];
-        network.ActivationsBatch(inputs, count, _transformer.Model.CodeLayer, codes);
-        network.ActivationsBatch(inputs, count, network.LayerCount - 1, reconstructions);
+        network.ActivationsBatch(inputs, count, network.LayerCount - 1, reconstructions, code, codes);
         for (int r = 0; r < count; r++)
         {
             codes.AsSpan(r * _codeSize, _codeSize).CopyTo(values.AsSpan(r * ValuesPerRow));

@@ -66,7 +66,9 @@ public sealed class AutoencoderFeaturizerTests
             }
             var engine = ml.Model.CreatePredictionEngine<MnistRow, CodeRow>(loaded);
             var row = MnistRow.From(TestData.MnistTest(1)).Single();
-            CollectionAssert.AreEqual(before[0].Code, engine.Predict(row).Code, "PredictionEngine gives the batched code");
+            var single = engine.Predict(row);
+            CollectionAssert.AreEqual(before[0].Code, single.Code, "PredictionEngine gives the batched code");
+            CollectionAssert.AreEqual(before[0].Reconstruction, single.Reconstruction, "PredictionEngine gives the batched reconstruction");
         }
         finally
         {
