@@ -22,7 +22,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// </summary>
 public sealed class NetworkTrainer : IDisposable
 {
-    private const int CheckpointVersion = 2;
+    private const int CheckpointVersion = 3;   // 3 adds the position inside an interrupted epoch; 2 is still read
     private static readonly byte[] CheckpointMagic = "TPCKPT02"u8.ToArray();
 
     private readonly Device _device;
@@ -32,6 +32,7 @@ public sealed class NetworkTrainer : IDisposable
     private readonly AdamOptimizer? _inverseOptimizer;
     private readonly List<EpochMetrics> _history = new();
     private Action? _beforeBatch;
+    private PassProgress? _interrupted;   // where a cancelled epoch stopped; the next Fit continues from there
 
     /// <summary>
     /// Creates the network (Glorot-initialised from the seed), the algorithm's state and the optimizers. With
@@ -78,17 +79,20 @@ public sealed class NetworkTrainer : IDisposable
     /// <summary>The learning algorithm and its state (feedback matrices or inverses).</summary>
     public LearningAlgorithm Algorithm { get; }
 
-    /// <summary>Epochs completed so far (restored by <see cref="LoadCheckpoint"/>).</summary>
-    public int CompletedEpochs => _history.Count;
+    /// <summary>Epochs completed so far (restored by <see cref="LoadCheckpoint"/>); an interrupted epoch does not count.</summary>
+    public int CompletedEpochs => _history.Count(h => !h.Partial);
 
-    /// <summary>Metrics of the completed epochs.</summary>
+    /// <summary>Metrics of the completed epochs, then of an interrupted one (<see cref="EpochMetrics.Partial"/>) if training was cancelled mid-epoch.</summary>
     public IReadOnlyList<EpochMetrics> History => _history;
 
     /// <summary>
     /// Trains from epoch <see cref="CompletedEpochs"/> + 1 to <see cref="TrainingOptions.Epochs"/>. After each epoch the
-    /// network is evaluated on <paramref name="validation"/> (if given) and <paramref name="onEpoch"/> is called. Cancellation
-    /// stops after the current batch, keeping what was trained. <paramref name="beforeBatch"/> runs before every
-    /// minibatch (a host's liveness check may throw from it).
+    /// network is evaluated on <paramref name="validation"/> (if given) and <paramref name="onEpoch"/> is called.
+    /// Cancellation stops after the current batch, keeping what was trained and recording the interrupted epoch as
+    /// <see cref="EpochMetrics.Partial"/>; calling Fit again (or resuming from the checkpoint written then) continues that
+    /// epoch at the next batch exactly as an uninterrupted run would (CPU). A non-finite loss or weight stops training at
+    /// the batch where it appears and restores the weights from the start of the epoch. <paramref name="beforeBatch"/> runs
+    /// before every minibatch (a host's liveness check may throw from it).
     /// </summary>
     public TrainingResult Fit(InMemoryDataset train, InMemoryDataset? validation = null, Action<EpochMetrics>? onEpoch = null,
         CancellationToken cancellation = default, Action? beforeBatch = null)
@@ -105,25 +109,37 @@ public sealed class NetworkTrainer : IDisposable
         bool cancelled = false;
         for (int epoch = CompletedEpochs + 1; epoch <= Options.Epochs; epoch++)
         {
+            var resume = _interrupted is { } r && r.Epoch == epoch ? r : null;
+            _interrupted = null;
+            if (_history.Count > 0 && _history[^1].Partial) _history.RemoveAt(_history.Count - 1);
             var snapshot = Snapshot();
             var watch = Stopwatch.StartNew();
             PassTotals totals;
-            double? inverseLoss = null;
+            double? inverseLoss;
             if (alternating)
             {
-                var inverse = RunPass(x, y, trainForward: false, trainInverse: true, cancellation);
-                inverseLoss = inverse.InverseLoss;
-                totals = inverse.Cancelled ? inverse : RunPass(x, y, trainForward: true, trainInverse: false, cancellation);
-                cancelled = inverse.Cancelled || totals.Cancelled;
+                // The paper's alternating schedule: an inverse-only pass, then a forward-only pass over the data.
+                PassTotals? inverse = null;
+                if (resume is null || resume.Phase == PassPhase.InverseOnly)
+                {
+                    inverse = RunPass(x, y, PassPhase.InverseOnly, epoch, cancellation, resume);
+                    inverseLoss = inverse.Value.InverseLoss;
+                    resume = null;
+                }
+                else inverseLoss = resume.InversePassLoss;
+                totals = inverse is { } i && (i.Cancelled || i.Diverged is not null)
+                    ? i
+                    : RunPass(x, y, PassPhase.ForwardOnly, epoch, cancellation, resume, inverseLoss);
+                if (totals.Examples == 0 && inverse is { } done) totals = done with { Cancelled = totals.Cancelled, Progress = totals.Progress };
             }
             else
             {
-                totals = RunPass(x, y, trainForward: true, trainInverse: Algorithm.HasInverses, cancellation);
+                totals = RunPass(x, y, PassPhase.Both, epoch, cancellation, resume);
                 inverseLoss = totals.InverseLoss;
-                cancelled = totals.Cancelled;
             }
             watch.Stop();
-            divergence = FindDivergence(epoch, totals);
+            cancelled = totals.Cancelled;
+            divergence = totals.Diverged ?? FindDivergence(epoch, totals);
             if (divergence is not null)
             {
                 Restore(snapshot);
@@ -131,15 +147,18 @@ public sealed class NetworkTrainer : IDisposable
                 break;
             }
             DisposeAll(snapshot);
-            if (cancelled && totals.Examples == 0) break;
+            bool trained = totals.Examples > 0 || resume is not null || totals.Progress is { Phase: PassPhase.ForwardOnly };
+            if (cancelled && !trained) break;
             var metrics = new EpochMetrics
             {
                 Epoch = epoch,
                 TrainLoss = totals.Loss,
                 TrainAccuracy = totals.Accuracy,
                 InverseLoss = inverseLoss,
-                Seconds = watch.Elapsed.TotalSeconds,
+                Partial = cancelled,
+                Seconds = (resume?.Seconds ?? 0) + watch.Elapsed.TotalSeconds,
             };
+            if (cancelled) _interrupted = totals.Progress! with { Seconds = metrics.Seconds };
             if (validation is not null)
             {
                 var eval = Evaluate(validation);
@@ -213,6 +232,7 @@ public sealed class NetworkTrainer : IDisposable
                 writer.Write(Network.InputShape.ToString());
                 writer.Write(Network.Classes);
                 writer.Write(System.Text.Json.JsonSerializer.Serialize(_history));
+                WriteProgress(writer, _interrupted);
                 using (var state = _generator.get_state())
                 {
                     var bytes = state.data<byte>().ToArray();
@@ -254,8 +274,8 @@ public sealed class NetworkTrainer : IDisposable
             if (!magic.AsSpan().SequenceEqual(CheckpointMagic))
                 throw new InvalidDataException($"'{path}' is not a TargetProp checkpoint.");
             int version = reader.ReadInt32();
-            if (version != CheckpointVersion)
-                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads version {CheckpointVersion}.");
+            if (version is < 2 or > CheckpointVersion)
+                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads versions 2 to {CheckpointVersion}.");
             var algorithm = (AlgorithmKind)reader.ReadInt32();
             string spec = reader.ReadString();
             string shape = reader.ReadString();
@@ -263,6 +283,9 @@ public sealed class NetworkTrainer : IDisposable
             if (algorithm != Options.Algorithm || spec != Network.Spec.ToString() || shape != Network.InputShape.ToString() || classes != Network.Classes)
                 throw new InvalidDataException($"Checkpoint '{path}' is for {algorithm} on '{spec}' ({shape}, {classes} classes), not {Options.Algorithm} on '{Network.Spec}' ({Network.InputShape}, {Network.Classes} classes).");
             var history = System.Text.Json.JsonSerializer.Deserialize<List<EpochMetrics>>(reader.ReadString()) ?? new List<EpochMetrics>();
+            var interrupted = version >= 3 ? ReadProgress(reader, path) : null;
+            if (interrupted is not null && (history.Count == 0 || !history[^1].Partial || history[^1].Epoch != interrupted.Epoch))
+                throw new InvalidDataException($"Checkpoint '{path}' is corrupt (its interrupted epoch does not match its history).");
             int stateLength = reader.ReadInt32();
             if (stateLength < 0 || stateLength > 1 << 20) throw new InvalidDataException($"Checkpoint '{path}' is corrupt (generator state of {stateLength} bytes).");
             var state = reader.ReadBytes(stateLength);
@@ -274,6 +297,7 @@ public sealed class NetworkTrainer : IDisposable
                 _generator.set_state(stateTensor);
             _history.Clear();
             _history.AddRange(history);
+            _interrupted = interrupted;
         }
         catch (EndOfStreamException e)
         {
@@ -292,8 +316,6 @@ public sealed class NetworkTrainer : IDisposable
         _generator.Dispose();
     }
 
-    private readonly record struct PassTotals(double Loss, double Accuracy, double? InverseLoss, int Examples, bool Cancelled);
-
     /// <summary>
     /// Some TorchSharp 0.107 tensor wrappers created inside a training step escape dispose scopes (measured: about 7 MB
     /// per step of an LC layer's forward under no_grad) and hold native memory until their finalizers run, so without
@@ -308,18 +330,46 @@ public sealed class NetworkTrainer : IDisposable
         GC.WaitForPendingFinalizers();
     }
 
-    private PassTotals RunPass(Tensor x, Tensor y, bool trainForward, bool trainInverse, CancellationToken cancellation)
+    /// <summary>Which weights a pass over the data trains: both (parallel schedule), or one of the alternating schedule's two passes.</summary>
+    private enum PassPhase { Both, InverseOnly, ForwardOnly }
+
+    /// <summary>
+    /// Where a cancelled pass stopped: enough to continue it exactly — the generator state at the start of the pass (to
+    /// redraw the same example order), the batches done and the running sums of the epoch's metrics.
+    /// </summary>
+    private sealed record PassProgress(int Epoch, PassPhase Phase, int Batches, int Examples, double LossSum, long Correct,
+        double InverseSum, byte[] PassStartState, double? InversePassLoss, double Seconds);
+
+    private readonly record struct PassTotals(double Loss, double Accuracy, double? InverseLoss, int Examples, bool Cancelled,
+        PassProgress? Progress = null, string? Diverged = null);
+
+    private PassTotals RunPass(Tensor x, Tensor y, PassPhase phase, int epoch, CancellationToken cancellation, PassProgress? from,
+        double? inversePassLoss = null)
     {
+        bool trainForward = phase != PassPhase.InverseOnly;
+        bool trainInverse = phase != PassPhase.ForwardOnly && Algorithm.HasInverses;
         long n = x.shape[0];
         int batch = Options.BatchSize;
         using var scope = NewDisposeScope();
-        var order = randperm(n, generator: _generator).to(_device);
-        var lossSum = zeros(1, dtype: float64, device: _device);
-        var correct = zeros(1, dtype: int64, device: _device);
-        var inverseSum = zeros(1, dtype: float64, device: _device);
-        int examples = 0, batches = 0;
+        byte[] passStart = from?.PassStartState ?? GeneratorState();
+        Tensor order;
+        if (from is null)
+            order = randperm(n, generator: _generator).to(_device);
+        else
+        {
+            // Redraw the interrupted pass's order from the state it started with, then continue from the saved state.
+            byte[] now = GeneratorState();
+            SetGeneratorState(from.PassStartState);
+            order = randperm(n, generator: _generator).to(_device);
+            SetGeneratorState(now);
+        }
+        var lossSum = full(1, from?.LossSum ?? 0, dtype: float64, device: _device);
+        var correct = full(1, from?.Correct ?? 0L, dtype: int64, device: _device);
+        var inverseSum = full(1, from?.InverseSum ?? 0, dtype: float64, device: _device);
+        int examples = from?.Examples ?? 0, batches = from?.Batches ?? 0;
         bool cancelled = false;
-        for (long start = 0; start < n; start += batch)
+        string? diverged = null;
+        for (long start = (long)batches * batch; start < n; start += batch)
         {
             if (cancellation.IsCancellationRequested) { cancelled = true; break; }
             _beforeBatch?.Invoke();
@@ -336,15 +386,94 @@ public sealed class NetworkTrainer : IDisposable
             }
             examples += (int)size;
             batches++;
+            // One scalar read per batch (on CPU a memory read): the running sums turn NaN/Inf at the first bad batch.
+            using (var sums = lossSum + inverseSum)
+            using (var finite = sums.isfinite())
+                if (!finite.item<bool>()) { diverged = DescribeDivergence(epoch, batches, xb, lossSum, inverseSum); break; }
             if (batches % ReclaimEveryBatches == 0) ReclaimNativeMemory();
         }
-        if (examples == 0) return new PassTotals(double.NaN, double.NaN, null, 0, cancelled);
+        PassProgress? progress = cancelled
+            ? new PassProgress(epoch, phase, batches, examples, lossSum.item<double>(), correct.item<long>(), inverseSum.item<double>(),
+                passStart, inversePassLoss, 0)
+            : null;
+        if (examples == 0) return new PassTotals(double.NaN, double.NaN, null, 0, cancelled, progress, diverged);
         return new PassTotals(
             lossSum.item<double>() / examples,
             Accuracy(correct, examples),
             trainInverse ? inverseSum.item<double>() / batches : null,
             examples,
-            cancelled);
+            cancelled,
+            progress,
+            diverged);
+    }
+
+    /// <summary>Names the batch, and the first layer whose weights or outputs are not finite, after a non-finite loss.</summary>
+    private string DescribeDivergence(int epoch, int batch, Tensor xb, Tensor lossSum, Tensor inverseSum)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        string where = $"Training diverged in epoch {epoch}, batch {batch}";
+        string kept = $"the weights from the start of epoch {epoch} were kept";
+        var layers = Network.Layers;
+        for (int i = 0; i < layers.Count; i++)
+            foreach (var (p, name) in new[] { (layers[i].Weight, "weights"), (layers[i].Bias, "bias") })
+                if (!p.isfinite().all().item<bool>())
+                    return $"{where}: layer {i + 1} ({layers[i].GetName()}) {name} became NaN/Inf; {kept}.";
+        var pass = Network.Run(xb, layerLocal: false);
+        for (int l = 0; l < pass.Count; l++)
+            if (!pass.Outputs[l].isfinite().all().item<bool>())
+                return $"{where}: the output of layer {l + 1} ({layers[l].GetName()}) became NaN/Inf; {kept}.";
+        string loss = lossSum.isfinite().item<bool>() ? "inverse loss" : "training loss";
+        return $"{where}: the {loss} became NaN/Inf; {kept}.";
+    }
+
+    private byte[] GeneratorState()
+    {
+        using var state = _generator.get_state();
+        return state.data<byte>().ToArray();
+    }
+
+    private void SetGeneratorState(byte[] bytes)
+    {
+        using var state = tensor(bytes, dtype: ScalarType.Byte);
+        _generator.set_state(state);
+    }
+
+    private static void WriteProgress(BinaryWriter writer, PassProgress? p)
+    {
+        writer.Write(p is not null);
+        if (p is null) return;
+        writer.Write(p.Epoch);
+        writer.Write((int)p.Phase);
+        writer.Write(p.Batches);
+        writer.Write(p.Examples);
+        writer.Write(p.LossSum);
+        writer.Write(p.Correct);
+        writer.Write(p.InverseSum);
+        writer.Write(p.InversePassLoss.HasValue);
+        writer.Write(p.InversePassLoss ?? 0);
+        writer.Write(p.Seconds);
+        writer.Write(p.PassStartState.Length);
+        writer.Write(p.PassStartState);
+    }
+
+    private static PassProgress? ReadProgress(BinaryReader reader, string path)
+    {
+        if (!reader.ReadBoolean()) return null;
+        int epoch = reader.ReadInt32();
+        var phase = (PassPhase)reader.ReadInt32();
+        int batches = reader.ReadInt32(), examples = reader.ReadInt32();
+        double lossSum = reader.ReadDouble();
+        long correct = reader.ReadInt64();
+        double inverseSum = reader.ReadDouble();
+        bool hasInverse = reader.ReadBoolean();
+        double inverse = reader.ReadDouble();
+        double seconds = reader.ReadDouble();
+        int length = reader.ReadInt32();
+        if (epoch < 1 || !Enum.IsDefined(phase) || batches < 0 || examples < 0 || length < 0 || length > 1 << 20)
+            throw new InvalidDataException($"Checkpoint '{path}' is corrupt (interrupted-epoch record).");
+        return new PassProgress(epoch, phase, batches, examples, lossSum, correct, inverseSum, reader.ReadBytes(length),
+            hasInverse ? inverse : null, seconds);
     }
 
     /// <summary>Adds the batch's summed task error and (for classification) its correct count to the running totals.</summary>
@@ -443,13 +572,13 @@ public sealed class NetworkTrainer : IDisposable
             foreach (var (p, name) in new[] { (layers[i].Weight, "weights"), (layers[i].Bias, "bias") })
             {
                 if (!p.isfinite().all().item<bool>())
-                    return $"Training diverged in epoch {epoch}: layer {i + 1} ({layers[i].GetName()}) {name} became NaN/Inf; the weights of epoch {epoch - 1} were kept.";
+                    return $"Training diverged in epoch {epoch}: layer {i + 1} ({layers[i].GetName()}) {name} became NaN/Inf; the weights from the start of epoch {epoch} were kept.";
             }
         }
         if (totals.Examples > 0 && !double.IsFinite(totals.Loss))
-            return $"Training diverged in epoch {epoch}: the training loss became {totals.Loss}; the weights of epoch {epoch - 1} were kept.";
+            return $"Training diverged in epoch {epoch}: the training loss became {totals.Loss}; the weights from the start of epoch {epoch} were kept.";
         if (totals.InverseLoss is { } inv && !double.IsFinite(inv))
-            return $"Training diverged in epoch {epoch}: the inverse loss became {inv}; the weights of epoch {epoch - 1} were kept.";
+            return $"Training diverged in epoch {epoch}: the inverse loss became {inv}; the weights from the start of epoch {epoch} were kept.";
         return null;
     }
 

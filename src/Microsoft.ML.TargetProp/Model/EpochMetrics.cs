@@ -24,6 +24,12 @@ public sealed record EpochMetrics
     /// <summary>Validation/test accuracy after the epoch, when a validation set was given (NaN for an autoencoder).</summary>
     public double? ValidationAccuracy { get; init; }
 
+    /// <summary>
+    /// True for an epoch interrupted by cancellation: only its first batches were trained and its losses cover those
+    /// batches. A resumed run (<c>NetworkTrainer.Fit</c> again, or from the checkpoint written on cancellation) completes it.
+    /// </summary>
+    public bool Partial { get; init; }
+
     /// <summary>Wall-clock seconds of the epoch's training (without evaluation and diagnostics).</summary>
     public double Seconds { get; init; }
 

@@ -101,16 +101,86 @@ public sealed class NetworkTrainerTests
         Assert.IsNotNull(m.InverseLoss);
     }
 
+    private static float[] InverseWeights(NetworkTrainer trainer) =>
+        trainer.Algorithm.InverseParameters.SelectMany(p => p.data<float>().ToArray()).ToArray();
+
     [TestMethod]
     public void AlternatingScheduleTrainsInversesThenForwardWeights()
     {
-        var data = TestData.MnistTrain(20);
+        var data = TestData.MnistTrain(20);   // 200 examples: 7 batches of 32 per pass
         var options = Options(AlgorithmKind.DifferenceTargetProp, epochs: 3) with { HyperParameters = Options(AlgorithmKind.DifferenceTargetProp).HyperParameters with { Schedule = TrainingSchedule.Alternating } };
         using var trainer = new NetworkTrainer(NetworkSpec.Parse("fc(64) fc(64)"), data.Shape, 10, options);
-        var history = trainer.Fit(data).History;
+        var theta0 = Weights(trainer);
+        var lambda0 = InverseWeights(trainer);
+        float[]? lambdaAfterInversePass = null, thetaAfterEpoch1 = null;
+        int batch = 0;
+        var history = trainer.Fit(data, beforeBatch: () =>
+        {
+            batch++;
+            if (batch <= 7)
+            {
+                // Epoch 1's first pass trains only the inverses λ: θ stays at its initial value.
+                CollectionAssert.AreEqual(theta0, Weights(trainer), $"θ changed during the inverse-only pass (batch {batch})");
+                if (batch > 1) CollectionAssert.AreNotEqual(lambda0, InverseWeights(trainer), "λ must be trained by the inverse pass");
+            }
+            else if (batch == 8) lambdaAfterInversePass = InverseWeights(trainer);
+            else if (batch <= 14)
+                CollectionAssert.AreEqual(lambdaAfterInversePass, InverseWeights(trainer), $"λ changed during the forward-only pass (batch {batch})");
+            else if (batch == 15) thetaAfterEpoch1 = Weights(trainer);
+        }).History;
+        Assert.AreEqual(42, batch, "3 epochs × (inverse pass + forward pass) × 7 batches");
+        CollectionAssert.AreNotEqual(theta0, thetaAfterEpoch1, "θ must be trained by the forward pass");
         Assert.AreEqual(3, history.Count);
         Assert.IsTrue(history.All(h => h.InverseLoss is not null));
         Assert.IsTrue(history[^1].TrainLoss < history[0].TrainLoss);
+    }
+
+    [TestMethod]
+    [DataRow(AlgorithmKind.SimplifiedTargetProp, TrainingSchedule.Parallel, 3, false)]
+    [DataRow(AlgorithmKind.DifferenceTargetProp, TrainingSchedule.Alternating, 3, true)]    // inside the inverse-only pass
+    [DataRow(AlgorithmKind.DifferenceTargetProp, TrainingSchedule.Alternating, 10, true)]   // inside the forward-only pass
+    [DataRow(AlgorithmKind.DifferenceTargetProp, TrainingSchedule.Alternating, 7, false)]   // between the two passes
+    public void CancellingMidEpochAndResumingContinuesExactlyLikeAnUninterruptedRun(AlgorithmKind algorithm, TrainingSchedule schedule, int cancelAtBatch, bool viaCheckpoint)
+    {
+        var data = TestData.MnistTrain(20);   // 7 batches per pass
+        var options = Options(algorithm, epochs: 2) with { HyperParameters = Options(algorithm).HyperParameters with { Schedule = schedule } };
+        var spec = NetworkSpec.Parse("fc(64) fc(64)");
+        using var straight = new NetworkTrainer(spec, data.Shape, 10, options);
+        straight.Fit(data);
+
+        string path = Path.Combine(TestSetup.TempFolder(), "cancelled.ckpt");
+        using var first = new NetworkTrainer(spec, data.Shape, 10, options with { CheckpointPath = viaCheckpoint ? path : null });
+        using var cts = new CancellationTokenSource();
+        int batch = 0;
+        var cancelled = first.Fit(data, cancellation: cts.Token, beforeBatch: () => { if (++batch == cancelAtBatch) cts.Cancel(); });
+        Assert.IsTrue(cancelled.Cancelled);
+        Assert.AreEqual(1, cancelled.History.Count);
+        Assert.IsTrue(cancelled.History[0].Partial, "the interrupted epoch is marked partial");
+        Assert.AreEqual(0, first.CompletedEpochs, "an interrupted epoch does not count as completed");
+        CollectionAssert.AreNotEqual(Weights(straight), Weights(first));
+
+        NetworkTrainer resumed = first;
+        if (viaCheckpoint)
+        {
+            resumed = new NetworkTrainer(spec, data.Shape, 10, options with { Seed = 99 });
+            resumed.LoadCheckpoint(path);
+            Assert.AreEqual(0, resumed.CompletedEpochs);
+        }
+        try
+        {
+            var result = resumed.Fit(data);
+            Assert.IsFalse(result.Cancelled);
+            Assert.AreEqual(2, result.History.Count);
+            Assert.IsTrue(result.History.All(h => !h.Partial));
+            CollectionAssert.AreEqual(Weights(straight), Weights(resumed), "resumed weights equal the uninterrupted run's");
+            CollectionAssert.AreEqual(InverseWeights(straight), InverseWeights(resumed));
+            for (int e = 0; e < 2; e++)
+                Assert.AreEqual(straight.History[e].TrainLoss, result.History[e].TrainLoss, 1e-9, $"epoch {e + 1} train loss");
+        }
+        finally
+        {
+            if (!ReferenceEquals(resumed, first)) resumed.Dispose();
+        }
     }
 
     [TestMethod]
@@ -133,7 +203,8 @@ public sealed class NetworkTrainerTests
         var before = Weights(trainer);
         var result = trainer.Fit(data);
         Assert.IsNotNull(result.Divergence, "a learning rate of 3e37 must diverge");
-        StringAssert.Contains(result.Divergence, "epoch 1");
+        StringAssert.Contains(result.Divergence, "epoch 1, batch ");
+        StringAssert.Contains(result.Divergence, "layer ");
         Assert.IsTrue(Weights(trainer).All(float.IsFinite), "weights must be the last finite ones");
         CollectionAssert.AreEqual(before, Weights(trainer));
     }
