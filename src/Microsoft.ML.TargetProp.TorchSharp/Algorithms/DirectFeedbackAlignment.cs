@@ -27,6 +27,9 @@ public sealed class DirectFeedbackAlignment : LearningAlgorithm
         }
     }
 
+    /// <summary>The fixed matrix B_l projecting the output error e to layer index <paramref name="layer"/> (0-based hidden layers), shaped [classes, layer size].</summary>
+    public Tensor Feedback(int layer) => _feedback[layer];
+
     /// <inheritdoc />
     public override AlgorithmKind Kind => AlgorithmKind.DirectFeedbackAlignment;
 

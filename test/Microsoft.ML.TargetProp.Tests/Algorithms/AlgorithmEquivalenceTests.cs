@@ -61,6 +61,22 @@ public sealed class AlgorithmEquivalenceTests
     }
 
     [TestMethod]
+    public void DirectFeedbackAlignmentWithTheOutputWeightsAsFeedbackIsBackpropForThePenultimateLayer()
+    {
+        // e projected by B_{L-1} = W_L is exactly BP's δ_{L-1}; the lower layers keep their random projections.
+        var (net, x, y, gen) = Setup();
+        using var dfa = new DirectFeedbackAlignment(net, gen);
+        int last = net.Layers.Count - 1;
+        Assert.IsTrue(last >= 2, "the setup needs a layer below the penultimate one");
+        using (no_grad()) dfa.Feedback(last - 1).copy_(net.Layers[last].Weight);
+        var expected = BackpropGradients(net, x, y);
+        var actual = Gradients(net, () => dfa.ForwardLoss(net.Run(x, layerLocal: true), y));
+        AssertSameGradients(expected[^4..], actual[^4..], "DFA(B_{L-1} = W_L): penultimate and output layers");
+        double diff = (expected[0] - actual[0]).abs().max().item<float>();
+        Assert.IsTrue(diff > 1e-4, "the first layer's random projection must not be BP's");
+    }
+
+    [TestMethod]
     public void FeedbackAlignmentWithRandomFeedbackIsNotBackprop()
     {
         var (net, x, y, gen) = Setup();
@@ -123,11 +139,18 @@ public sealed class AlgorithmEquivalenceTests
         var ttp = tp.Targets(pass, y);
         var tbp = bp.Targets(pass, y);
         var thalf = half.Targets(pass, y);
-        for (int j = 0; j < ttp.Length; j++)
+        int last = ttp.Length - 1;
+        Assert.IsTrue(thalf[last].allclose((ttp[last] + tbp[last]) / 2, rtol: 1e-4, atol: 1e-6), "penultimate target must be the average");
+        Assert.IsTrue(last >= 1, "the setup network needs a lower layer to propagate to");
+        for (int j = 1; j <= last; j++)
         {
-            var mid = (ttp[j] + tbp[j]) / 2;
-            if (j == ttp.Length - 1)
-                Assert.IsTrue(thalf[j].allclose(mid, rtol: 1e-4, atol: 1e-6), "penultimate target must be the average");
+            // The same upper target pushed through each layer: the a = ½ correction is the mean of a = 0 and a = 1.
+            var target = ttp[j];
+            var lowTp = tp.PropagateTarget(j, pass, target);
+            var lowBp = bp.PropagateTarget(j, pass, target);
+            var lowHalf = half.PropagateTarget(j, pass, target);
+            Assert.IsFalse(lowTp.allclose(lowBp, rtol: 1e-3, atol: 1e-5), $"layer {j}: g_tp and g_bp corrections must differ for the test to mean anything");
+            Assert.IsTrue(lowHalf.allclose((lowTp + lowBp) / 2, rtol: 1e-4, atol: 1e-6), $"layer {j}: the hybrid target must be the average");
         }
     }
 

@@ -11,6 +11,20 @@ namespace Microsoft.ML.TargetProp.Tests.Layers;
 public sealed class LocallyConnected2dTests
 {
     [TestMethod]
+    [DataRow(3, 1, 28, 1, 1)]   // stride 1 keeps H: one row of zeros on each side
+    [DataRow(3, 2, 28, 0, 1)]   // 28 → 14: the odd padding goes after, as TensorFlow's "SAME" (the paper's code)
+    [DataRow(3, 2, 7, 1, 1)]    // 7 → 4
+    [DataRow(5, 2, 9, 2, 2)]    // 9 → 5
+    [DataRow(2, 1, 6, 0, 1)]
+    [DataRow(3, 2, 14, 0, 1)]   // MNIST-LC's second layer: 14 → 7
+    public void PaddingIsSamePadding(int kernel, int stride, int length, int before, int after)
+    {
+        var spec = new LocallyConnectedLayerSpec(kernel, 1, stride);
+        Assert.AreEqual((before, after), spec.Padding(length));
+        Assert.AreEqual((length + stride - 1) / stride, (length + before + after - kernel) / stride + 1, "the padded length gives ceil(H/stride) outputs");
+    }
+
+    [TestMethod]
     [DataRow(3, 1, 7, 7)]
     [DataRow(3, 2, 7, 8)]
     [DataRow(5, 2, 9, 9)]
