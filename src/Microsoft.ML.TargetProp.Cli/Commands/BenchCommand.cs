@@ -35,8 +35,8 @@ public static class BenchCommand
     private static readonly Option<int> WarmupOption = new("--warmup") { Description = "unmeasured warm-up repeats", DefaultValueFactory = _ => 2 };
     private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = "comma-separated algorithms", DefaultValueFactory = _ => "bp,fa,dfa,dtp,sdtp,ao-sdtp" };
     private static readonly Option<int> ScoringImagesOption = new("--scoring-images") { Description = "images scored through Transform (MNIST-LC); 0 skips scoring", DefaultValueFactory = _ => 10000 };
-    private static readonly Option<int> MemoryEpochsOption = new("--memory-epochs") { Description = "SDTP MNIST-LC epochs for the memory measurement; 0 skips it", DefaultValueFactory = _ => 5 };
-    private static readonly Option<int> MemoryExamplesOption = new("--memory-examples") { Description = "MNIST training examples per memory epoch", DefaultValueFactory = _ => 10000 };
+    private static readonly Option<int> MemoryEpochsOption = new("--memory-epochs") { Description = "SDTP epochs of the memory measurement, for each --arch; 0 skips it", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> MemoryExamplesOption = new("--memory-examples") { Description = "training examples per memory epoch (MNIST for mnist-* presets, random images of the preset's shape otherwise); 0 = the whole MNIST training set", DefaultValueFactory = _ => 10000 };
     private static readonly Option<string> MallocOption = new("--malloc") { Description = "default, tuned (pin glibc's mmap/trim thresholds first) or compare (SDTP steps under both, in this run)", DefaultValueFactory = _ => "compare" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-bench" };
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root (for the memory measurement on MNIST)" };
@@ -81,8 +81,7 @@ public static class BenchCommand
                 double bpStep = double.NaN;
                 foreach (var algorithm in algorithms)
                 {
-                    var profiler = StepSeconds(preset, algorithm, batch, repeats, warmup);
-                    double step = profiler.MedianTotal(warmup);
+                    var (profiler, step) = StepSeconds(preset, algorithm, batch, repeats, warmup);
                     if (algorithm == AlgorithmKind.Backprop) bpStep = step;
                     var phases = Enum.GetValues<StepPhase>().ToDictionary(p => p.ToString(), p => profiler.Median(p, warmup));
                     report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step (samples/s)", batch / step,
@@ -91,10 +90,15 @@ public static class BenchCommand
                 Write(report, output);
             }
             if (parse.GetValue(ScoringImagesOption) is > 0 and var images)
-                Scoring(report, images, repeats);
+                Scoring(report, images, repeats, warmup);
             Write(report, output);
             if (parse.GetValue(MemoryEpochsOption) is > 0 and var epochs)
-                Memory(report, locator, epochs, parse.GetValue(MemoryExamplesOption), batch);
+                foreach (var preset in presets)
+                {
+                    if (cancellation.IsCancellationRequested) break;
+                    Memory(report, locator, preset, epochs, parse.GetValue(MemoryExamplesOption), batch);
+                    Write(report, output);
+                }
             Console.WriteLine(Write(report, output));
             return Task.FromResult(0);
         });
@@ -106,7 +110,9 @@ public static class BenchCommand
     {
         TrainCommand.WriteJsonAtomically(Path.Combine(output, "bench.json"), report);
         string md = report.ToMarkdown();
-        File.WriteAllText(Path.Combine(output, "bench.md"), md);
+        string path = Path.Combine(output, "bench.md"), tmp = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(tmp, md);
+        File.Move(tmp, path, overwrite: true);
         return md;
     }
 
@@ -152,7 +158,7 @@ public static class BenchCommand
             foreach (var r in Rows)
             {
                 string phases = r.PhaseSeconds is null ? "" : string.Join(" / ", Enum.GetValues<StepPhase>().Select(p => (1000 * r.PhaseSeconds[p.ToString()]).ToString("F1", CultureInfo.InvariantCulture)));
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Architecture} | {r.Threads} | {r.Measure} | {r.Value:F1} | {(r.Ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "")} | {phases} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Architecture} | {r.Threads} | {r.Measure} | {r.Value.ToString(Math.Abs(r.Value) < 10 ? "F3" : "F1", CultureInfo.InvariantCulture)} | {(r.Ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "")} | {phases} |");
             }
             foreach (var n in Notes) md.AppendLine(CultureInfo.InvariantCulture, $"\n- {n}");
             return md.ToString();
@@ -210,7 +216,11 @@ public static class BenchCommand
         }
     }
 
-    private static StepProfiler StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup)
+    /// <summary>
+    /// Times <paramref name="repeats"/> training steps after <paramref name="warmup"/>: the profiler holds the phases, and
+    /// the returned median is of whole iterations (the step, the loss read-out and the dispose scope's teardown).
+    /// </summary>
+    private static (StepProfiler Phases, double Seconds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup)
     {
         var options = new TrainingOptions
         {
@@ -224,29 +234,36 @@ public static class BenchCommand
         using var x = rand(batch, preset.InputShape.Size);
         using var y = randint(0, preset.Classes, new long[] { batch });
         var profiler = new StepProfiler();
+        var whole = new List<double>();
         for (int i = 0; i < warmup + repeats; i++)
         {
-            using var scope = NewDisposeScope();
-            trainer.Step(x, y, profiler: profiler);
+            double seconds = Time(() =>
+            {
+                using var scope = NewDisposeScope();
+                var (logits, inverse) = trainer.Step(x, y, profiler: profiler);
+                using var loss = logits.sum();
+                loss.item<float>();
+            });
+            if (i >= warmup) whole.Add(seconds);
         }
-        return profiler;
+        return (profiler, StepProfiler.MedianOf(whole.ToArray()));
     }
 
     private static void CompareMalloc(Report report, NetworkPreset[] presets, AlgorithmKind[] algorithms, int batch, int repeats, int warmup)
     {
         var algorithm = algorithms.Contains(AlgorithmKind.SimplifiedTargetProp) ? AlgorithmKind.SimplifiedTargetProp : algorithms[0];
-        var before = presets.ToDictionary(p => p.Name, p => StepSeconds(p, algorithm, batch, repeats, warmup).MedianTotal(warmup));
+        var before = presets.ToDictionary(p => p.Name, p => StepSeconds(p, algorithm, batch, repeats, warmup).Seconds);
         bool applied = MallocTuning.Apply();
         foreach (var p in presets)
         {
-            double after = StepSeconds(p, algorithm, batch, repeats, warmup).MedianTotal(warmup);
+            double after = StepSeconds(p, algorithm, batch, repeats, warmup).Seconds;
             report.Rows.Add(new Row(p.Name, get_num_threads(), $"{AlgorithmNames.Of(algorithm)} step, default malloc (samples/s)", batch / before[p.Name], null, null));
             report.Rows.Add(new Row(p.Name, get_num_threads(), $"{AlgorithmNames.Of(algorithm)} step, tuned malloc (samples/s)", batch / after, before[p.Name] / after, null));
         }
-        report.Notes.Add($"malloc: mallopt(M_MMAP_THRESHOLD = 32 MiB, M_TRIM_THRESHOLD = 2 GiB) applied = {applied}; the rows after the comparison use the tuned allocator; ratio = default time / tuned time.");
+        report.Notes.Add($"malloc: mallopt(M_MMAP_THRESHOLD = 32 MiB, M_TRIM_THRESHOLD = 2 GiB) applied = {applied}; measured at libtorch's default {get_num_threads()} thread(s), default allocator first (mallopt cannot be undone in a process); the rows after the comparison use the tuned allocator; ratio = default time / tuned time.");
     }
 
-    private static void Scoring(Report report, int images, int repeats)
+    private static void Scoring(Report report, int images, int repeats, int warmup)
     {
         var preset = NetworkPresets.MnistLc;
         using var net = new TargetPropNetwork(preset.Network, preset.InputShape, preset.Classes, new Generator(0, CPU));
@@ -261,11 +278,11 @@ public static class BenchCommand
             var getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema["Score"]);
             VBuffer<float> score = default;
             while (cursor.MoveNext()) getter(ref score);
-        }), Math.Max(1, repeats / 2), 1);
+        }), repeats, warmup);
         report.Rows.Add(new Row(preset.Name, Environment.ProcessorCount, "managed scoring via Transform (images/s)", images / seconds, null, null));
         var batchOutput = new float[images * 10];
         var flat = rows.SelectMany(r => r.Features).ToArray();
-        double batchSeconds = Median(() => Time(() => transformer.Network.PredictBatch(flat, images, batchOutput)), Math.Max(1, repeats / 2), 1);
+        double batchSeconds = Median(() => Time(() => transformer.Network.PredictBatch(flat, images, batchOutput)), repeats, warmup);
         report.Rows.Add(new Row(preset.Name, Environment.ProcessorCount, "managed scoring via ManagedNetwork.PredictBatch (images/s)", images / batchSeconds, null, null));
         var engine = ml.Model.CreatePredictionEngine<ImageRow, ScoreRow>(transformer);
         for (int i = 0; i < 100; i++) engine.Predict(rows[i]);
@@ -273,10 +290,28 @@ public static class BenchCommand
         report.Rows.Add(new Row(preset.Name, 1, "PredictionEngine single image (ms)", 1000 * StepProfiler.MedianOf(latencies), null, null));
     }
 
-    private static void Memory(Report report, DatasetLocator locator, int epochs, int examples, int batch)
+    /// <summary>
+    /// Peak RSS of the first SDTP epoch and RSS after each epoch, for <paramref name="preset"/>: on MNIST for the mnist-*
+    /// presets, else on random images of the preset's shape (memory does not depend on the pixel values).
+    /// </summary>
+    private static void Memory(Report report, DatasetLocator locator, NetworkPreset preset, int epochs, int examples, int batch)
     {
-        var (train, _) = locator.Load("mnist", trainLimit: examples, testLimit: 1);
-        var preset = NetworkPresets.MnistLc;
+        InMemoryDataset train;
+        string data;
+        if (preset.Name.StartsWith("mnist", StringComparison.Ordinal))
+        {
+            train = locator.Load("mnist", trainLimit: examples > 0 ? examples : null, testLimit: 1).Train;
+            data = $"{train.Count} MNIST examples";
+        }
+        else
+        {
+            int n = examples > 0 ? examples : 10000;
+            var random = new Random(0);
+            var features = new float[(long)n * preset.InputShape.Size];
+            for (long i = 0; i < features.LongLength; i++) features[i] = (float)random.NextDouble();
+            train = new InMemoryDataset(features, Enumerable.Range(0, n).Select(i => i % preset.Classes).ToArray(), preset.InputShape, preset.Classes);
+            data = $"{n} random {preset.InputShape} images";
+        }
         var options = new TrainingOptions
         {
             Algorithm = AlgorithmKind.SimplifiedTargetProp,
@@ -290,17 +325,19 @@ public static class BenchCommand
         bool reset = MallocTuning.ResetPeak();
         var rss = new List<long>();
         long peakFirst = 0;
-        using var trainer = new NetworkTrainer(preset.Network, preset.InputShape, preset.Classes, options);
-        trainer.Fit(train, onEpoch: m =>
+        using (var trainer = new NetworkTrainer(preset.Network, preset.InputShape, preset.Classes, options))
         {
-            var (now, peak) = MallocTuning.ResidentMemory();
-            rss.Add(now);
-            if (m.Epoch == 1) peakFirst = peak;
-        });
-        report.Rows.Add(new Row(preset.Name, get_num_threads(), $"peak RSS of SDTP epoch 1 on {examples} examples (MiB)", peakFirst / 1048576.0, null, null));
+            trainer.Fit(train, onEpoch: m =>
+            {
+                var (now, peak) = MallocTuning.ResidentMemory();
+                rss.Add(now);
+                if (m.Epoch == 1) peakFirst = peak;
+            });
+        }
+        report.Rows.Add(new Row(preset.Name, get_num_threads(), $"peak RSS of SDTP epoch 1 on {data} (MiB)", peakFirst / 1048576.0, null, null));
         for (int i = 0; i < rss.Count; i++)
             report.Rows.Add(new Row(preset.Name, get_num_threads(), $"RSS after epoch {i + 1} (MiB)", rss[i] / 1048576.0, i == 0 ? null : (double)rss[i] / rss[0], null));
-        if (!reset) report.Notes.Add("peak RSS could not be reset before training; it includes earlier measurements.");
+        if (!reset) report.Notes.Add($"{preset.Name}: peak RSS could not be reset before training; it includes earlier measurements.");
     }
 
     private sealed class ImageRow
