@@ -10,6 +10,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
+libtorch_version=$(grep -oP 'Include="libtorch-cpu-linux-x64" Version="\K[^"]+' "$repo/Directory.Packages.props")
 version="0.1.0-pkgtest.$(date +%s%N)"   # unique: the NuGet cache never serves a stale build
 feed="$work/feed"
 echo "packing $version into $feed"
@@ -41,7 +42,7 @@ cat > "$work/train/train.csproj" <<XML
   <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><NoWarn>NU1603</NoWarn></PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Microsoft.ML.TargetProp.TorchSharp" Version="$version" />
-    <PackageReference Include="libtorch-cpu-linux-x64" Version="2.10.0" />
+    <PackageReference Include="libtorch-cpu-linux-x64" Version="$libtorch_version" />
   </ItemGroup>
 </Project>
 XML
@@ -124,6 +125,21 @@ CS
 
 echo "building the training app"
 dotnet build "$work/train" -c Release --nologo -v q --configfile "$work/nuget.config" -o "$work/train/out"
+echo "publishing the training app"
+dotnet publish "$work/train" -c Release --nologo -v q --configfile "$work/nuget.config" -o "$work/train/pub"
+# The buildTransitive fix must have weakened GLIBCXX_3.4.32 in the build and publish outputs, and only there.
+weak() { readelf -V "$1" | grep -E "Name: GLIBCXX_3\.4\.32" | grep -q "WEAK"; }
+if command -v readelf > /dev/null; then
+  for lib in "$work/train/out" "$work/train/pub"; do
+    so=$(find "$lib" -name libLibTorchSharp.so | head -1)
+    [ -n "$so" ] || { echo "no libLibTorchSharp.so in $lib" >&2; exit 1; }
+    weak "$so" || { echo "$so: GLIBCXX_3.4.32 is not weakened" >&2; exit 1; }
+  done
+  cached=$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/torchsharp" -name libLibTorchSharp.so -path "*linux-x64*" | head -1)
+  if [ -n "$cached" ] && weak "$cached"; then echo "the NuGet cache's $cached was patched" >&2; exit 1; fi
+else
+  echo "readelf not found: the GLIBCXX check of the outputs is skipped (training below still proves the build output loads)"
+fi
 echo "building the scoring app"
 dotnet build "$work/score" -c Release --nologo -v q --configfile "$work/nuget.config" -o "$work/score/out"
 if ls -R "$work/score/out" | grep -qi torch; then echo "the scoring app carries TorchSharp/libtorch" >&2; exit 1; fi
