@@ -157,6 +157,33 @@ public sealed class TrainerCatalogTests
     }
 
     [TestMethod]
+    public void FlatOverloadsWithAPresetStartFromThatPresetsTable5Values()
+    {
+        var trainers = new MLContext(seed: 1).MulticlassClassification.Trainers;
+        AssertSameFields(BackpropTrainer.Options.FromPaper("cifar-fc"), trainers.Backprop(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(FeedbackAlignmentTrainer.Options.FromPaper("cifar-fc"), trainers.FeedbackAlignment(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(DirectFeedbackAlignmentTrainer.Options.FromPaper("cifar-fc"), trainers.DirectFeedbackAlignment(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(DifferenceTargetPropTrainer.Options.FromPaper("cifar-fc"), trainers.DifferenceTargetProp(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(SimplifiedTargetPropTrainer.Options.FromPaper("cifar-fc"), trainers.SimplifiedTargetProp(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(AugmentedOutputTargetPropTrainer.Options.FromPaper("cifar-fc"), trainers.AugmentedOutputTargetProp(architecture: "cifar-fc").TrainerOptions);
+        Assert.AreNotEqual(new SimplifiedTargetPropTrainer.Options().LearningRate, trainers.SimplifiedTargetProp(architecture: "cifar-fc").TrainerOptions.LearningRate,
+            "cifar-fc's Table 5 learning rate differs from MNIST-LC's, so this test can tell them apart");
+
+        // A spec (not a preset) keeps the defaults; explicit arguments still win over Table 5.
+        AssertSameFields(new SimplifiedTargetPropTrainer.Options { Architecture = SmallLc }, trainers.SimplifiedTargetProp(architecture: SmallLc).TrainerOptions);
+        var explicitRate = trainers.SimplifiedTargetProp(architecture: "cifar-fc", learningRate: 0.5, sigma: 0.25).TrainerOptions;
+        Assert.AreEqual(0.5, explicitRate.LearningRate);
+        Assert.AreEqual(0.25, explicitRate.Sigma);
+        Assert.AreEqual(SimplifiedTargetPropTrainer.Options.FromPaper("cifar-fc").InverseLearningRate, explicitRate.InverseLearningRate);
+    }
+
+    private static void AssertSameFields<T>(T expected, T actual)
+    {
+        foreach (var field in typeof(T).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+            Assert.AreEqual(field.GetValue(expected), field.GetValue(actual), $"{typeof(T).DeclaringType?.Name}.Options.{field.Name}");
+    }
+
+    [TestMethod]
     public void ClearErrorsForBadColumnsAndShapes()
     {
         var ml = new MLContext(1);
