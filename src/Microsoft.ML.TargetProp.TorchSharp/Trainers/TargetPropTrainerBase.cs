@@ -79,6 +79,9 @@ public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTra
             var (vl, vClasses) = DataViewReader.LabelColumn(validationSet.Schema, TrainerOptions.LabelColumnName, "validation set");
             if (vType.Size != featureType.Size || vClasses != classes)
                 throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet), $"The validation set has {vType.Size} features and {vClasses} classes; the training data has {featureType.Size} and {classes}.");
+            if (labelValues is not null && LabelKeyValues.FromColumn(vl) is { } vValues && !vValues.SameAs(labelValues))
+                throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet),
+                    $"Options.ValidationSet: its label column '{vl.Name}' maps keys 1..{vClasses} to {Preview(vValues)}, the training data's to {Preview(labelValues)}; key both with the same fitted MapValueToKey transformer.");
             validation = DataViewReader.Read(validationSet, vf, vl, shape, classes, "validation set").Data;
             if (validation.Count == 0) validation = null;
         }
@@ -117,6 +120,9 @@ public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTra
         if (missing.Length > 0)
             throw new InvalidOperationException($"The label key has {counts.Length} classes but {string.Join(", ", missing.Take(10).Select(i => Describe(i, values)))} {(missing.Length == 1 ? "has" : "have")} no training examples; remove unused key values (fit MapValueToKey on the training data) or add examples.");
     }
+
+    private static string Preview(LabelKeyValues values) =>
+        string.Join(", ", values.Names.Take(5).Select(n => $"'{n}'")) + (values.Count > 5 ? ", …" : "");
 
     private static string Describe(int index, LabelKeyValues? values) =>
         values is null ? $"key {index + 1}" : $"'{values.Names[index]}' (key {index + 1})";
