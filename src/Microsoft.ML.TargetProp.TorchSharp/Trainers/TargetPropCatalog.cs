@@ -22,10 +22,10 @@ public static class TargetPropCatalog
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="sigma">Inverse-training noise σ (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static SimplifiedTargetPropTrainer SimplifiedTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? sigma = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, double? sigma = null, int? seed = null)
     {
         var options = Start(architecture, new SimplifiedTargetPropTrainer.Options(), p => SimplifiedTargetPropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
@@ -46,10 +46,10 @@ public static class TargetPropCatalog
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="alpha">Penultimate target step α (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static DifferenceTargetPropTrainer DifferenceTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? alpha = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, double? alpha = null, int? seed = null)
     {
         var options = Start(architecture, new DifferenceTargetPropTrainer.Options(), p => DifferenceTargetPropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
@@ -70,10 +70,10 @@ public static class TargetPropCatalog
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="auxiliaryUnits">Size k of the auxiliary output.</param>
     /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static AugmentedOutputTargetPropTrainer AugmentedOutputTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int seed = 0)
+        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int? seed = null)
     {
         var options = Start(architecture, new AugmentedOutputTargetPropTrainer.Options(), p => AugmentedOutputTargetPropTrainer.Options.FromPaper(p));
         options.AuxiliaryUnits = auxiliaryUnits;
@@ -93,10 +93,10 @@ public static class TargetPropCatalog
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static FeedbackAlignmentTrainer FeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, int? seed = null)
     {
         var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), FeedbackAlignmentTrainer.Options.FromPaper);
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
@@ -115,10 +115,10 @@ public static class TargetPropCatalog
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static DirectFeedbackAlignmentTrainer DirectFeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, int? seed = null)
     {
         var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), DirectFeedbackAlignmentTrainer.Options.FromPaper);
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
@@ -137,10 +137,10 @@ public static class TargetPropCatalog
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, int? seed = null)
     {
         var options = Start(architecture, new BackpropTrainer.Options(), BackpropTrainer.Options.FromPaper);
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
@@ -159,7 +159,7 @@ public static class TargetPropCatalog
         where TOptions : TargetPropTrainerOptions =>
         architecture is not null && PaperHyperParameters.Names.Contains(architecture, StringComparer.OrdinalIgnoreCase) ? fromPaper(architecture) : defaults;
 
-    private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int seed)
+    private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int? seed)
     {
         options.LabelColumnName = label;
         options.FeatureColumnName = features;

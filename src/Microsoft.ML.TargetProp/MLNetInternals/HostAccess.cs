@@ -45,6 +45,16 @@ internal sealed class HostAccess : IDisposable
         return CatalogUtils.GetEnvironment(catalog);
     }
 
+    /// <summary>
+    /// A seed drawn from the random generator of a host registered as <paramref name="name"/> (ML.NET's convention for a
+    /// trainer's unset seed): reproducible for <c>new MLContext(seed: s)</c>, random for <c>new MLContext()</c>.
+    /// </summary>
+    public static int DrawSeed(IHostEnvironment env, string name)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        return env.Register(name).Rand.Next();
+    }
+
     /// <summary>Opens a log and progress channel named <paramref name="name"/> (the trainer's name, as mlContext.Log shows it).</summary>
     public static HostAccess Start(IHostEnvironment env, string name, int epochs) => new(env, name, epochs);
 

@@ -15,7 +15,7 @@ namespace Microsoft.ML.TargetProp.Transforms;
 /// use from many threads; a single <c>PredictionEngine</c> is not thread-safe (as everywhere in ML.NET): use one per
 /// thread or a pool. Saved into and loaded from ML.NET model zips.
 /// </summary>
-public sealed class TargetPropTransformer : ITransformer
+public sealed class TargetPropTransformer : ISingleFeaturePredictionTransformer<TargetPropModelParameters>
 {
     /// <summary>Loader signature recorded in model zips.</summary>
     internal const string LoaderSignature = "TargetPropTransformer";
@@ -50,6 +50,9 @@ public sealed class TargetPropTransformer : ITransformer
 
     /// <summary>Input feature column (a known-size float vector of C·H·W values).</summary>
     public string FeatureColumnName { get; }
+
+    /// <summary>Type the feature column must have: Vector&lt;Single, C·H·W&gt; (any dimensions of that size are accepted).</summary>
+    public DataViewType FeatureColumnType => new VectorDataViewType(NumberDataViewType.Single, Model.InputShape.Size);
 
     /// <summary>Output column of class probabilities.</summary>
     public string ScoreColumnName { get; }
