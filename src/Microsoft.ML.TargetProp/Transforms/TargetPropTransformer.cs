@@ -79,9 +79,7 @@ public sealed class TargetPropTransformer : ISingleFeaturePredictionTransformer<
         return new ScoredDataView(new ClassifierColumns(this, input.Schema), input);
     }
 
-    private static VersionInfo Version => ModelPersistence.Version(ModelSignature, written: 0x00010001, readable: 0x00010001, weCanReadBack: 0x00010001, LoaderSignature, typeof(TargetPropTransformer));
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, Version, writer =>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, ModelSignature, LoaderSignature, typeof(TargetPropTransformer), writer =>
     {
         writer.Write(FeatureColumnName);
         writer.Write(ScoreColumnName);
@@ -94,7 +92,7 @@ public sealed class TargetPropTransformer : ISingleFeaturePredictionTransformer<
     // Called by ML.NET's component catalog through the LoadableClass attribute (MLNetInternals/LoadableClasses.cs).
     private static TargetPropTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        using var reader = ModelPersistence.Load(env, ctx, Version, "target propagation classifier");
+        using var reader = ModelPersistence.Load(env, ctx, ModelSignature, LoaderSignature, typeof(TargetPropTransformer), "target propagation classifier");
         try
         {
             string features = reader.ReadString();
