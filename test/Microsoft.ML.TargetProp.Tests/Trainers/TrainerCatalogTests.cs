@@ -143,6 +143,28 @@ public sealed class TrainerCatalogTests
             Assert.IsTrue(history.All(h => double.IsFinite(h.TrainLoss)), $"{kinds[i]}: finite training losses");
             // How well each algorithm learns is tested in Training/LearningTests; here: it is reachable and trains.
         }
+
+        // The Options overload of every trainer, on tiny data for one epoch.
+        var tiny = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(ml.Data.LoadFromEnumerable(MnistRow.From(TestData.MnistTrain(5))));
+        var trainersCatalog = ml.MulticlassClassification.Trainers;
+        var byOptions = new (AlgorithmKind Kind, Func<TargetPropTrainerOptions, IEstimator<TargetPropTransformer>> Create, TargetPropTrainerOptions Options)[]
+        {
+            (AlgorithmKind.SimplifiedTargetProp, o => trainersCatalog.SimplifiedTargetProp((SimplifiedTargetPropTrainer.Options)o), new SimplifiedTargetPropTrainer.Options()),
+            (AlgorithmKind.DifferenceTargetProp, o => trainersCatalog.DifferenceTargetProp((DifferenceTargetPropTrainer.Options)o), new DifferenceTargetPropTrainer.Options()),
+            (AlgorithmKind.AugmentedOutputTargetProp, o => trainersCatalog.AugmentedOutputTargetProp((AugmentedOutputTargetPropTrainer.Options)o), new AugmentedOutputTargetPropTrainer.Options { AuxiliaryUnits = 8 }),
+            (AlgorithmKind.FeedbackAlignment, o => trainersCatalog.FeedbackAlignment((FeedbackAlignmentTrainer.Options)o), new FeedbackAlignmentTrainer.Options()),
+            (AlgorithmKind.DirectFeedbackAlignment, o => trainersCatalog.DirectFeedbackAlignment((DirectFeedbackAlignmentTrainer.Options)o), new DirectFeedbackAlignmentTrainer.Options()),
+            (AlgorithmKind.Backprop, o => trainersCatalog.Backprop((BackpropTrainer.Options)o), new BackpropTrainer.Options()),
+        };
+        foreach (var (kind, create, options) in byOptions)
+        {
+            options.Architecture = "fc(16)";
+            options.NumberOfEpochs = 1;
+            options.BatchSize = 10;
+            var model = create(options).Fit(tiny);
+            Assert.AreEqual(kind, model.Model.Algorithm, $"{kind}: Options overload");
+            Assert.AreEqual(1, model.Model.History.Count, $"{kind}: Options overload");
+        }
     }
 
     private static SimplifiedTargetPropTrainer.Options Shrink(SimplifiedTargetPropTrainer.Options o)
@@ -199,6 +221,10 @@ public sealed class TrainerCatalogTests
         var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             ml.MulticlassClassification.Trainers.SimplifiedTargetProp(featureColumnName: "Pixels", architecture: SmallLc).Fit(keyed));
         StringAssert.Contains(missing.Message, "'Pixels'");
+        var noLabel = ml.MulticlassClassification.Trainers.SimplifiedTargetProp(labelColumnName: "Digit", architecture: SmallLc);
+        var missingLabel = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => noLabel.Fit(keyed));
+        StringAssert.Contains(missingLabel.Message, "Label column 'Digit' not found");
+        StringAssert.Contains(missingLabel.Message, "Features", "the error lists the available columns");
 
         var flat = ml.Data.LoadFromEnumerable(rows.Select(r => new FlatRow { Features = r.Features, Label = r.Label }));
         var flatKeyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(flat).Transform(flat);
