@@ -20,10 +20,10 @@ public static class AutoencoderCatalog
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="reconstructionColumnName">Also add the reconstruction under this name (null: no).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static AutoencoderEstimator FeaturizeByAutoencoder(this TransformsCatalog catalog, string outputColumnName = "Code", string inputColumnName = "Features",
         AlgorithmKind algorithm = AlgorithmKind.SimplifiedTargetProp, string hiddenLayers = "fc(512) fc(64) fc(512)", int numberOfEpochs = 10, int batchSize = 100,
-        string? reconstructionColumnName = null, int seed = 0) =>
+        string? reconstructionColumnName = null, int? seed = null) =>
         FeaturizeByAutoencoder(catalog, new AutoencoderEstimator.Options
         {
             OutputColumnName = outputColumnName,

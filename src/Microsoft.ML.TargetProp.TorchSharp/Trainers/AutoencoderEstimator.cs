@@ -52,8 +52,11 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         /// <summary>Optimizer and algorithm hyperparameters; null (default) uses <see cref="DefaultHyperParameters"/>.</summary>
         public HyperParameters? HyperParameters;
 
-        /// <summary>Seed of every random choice; training is deterministic on CPU for a seed. Default 0.</summary>
-        public int Seed;
+        /// <summary>
+        /// Seed of every random choice; training is deterministic on CPU for a seed. Default null: drawn from the
+        /// MLContext's random generator, so <c>new MLContext(seed: s)</c> makes runs repeatable.
+        /// </summary>
+        public int? Seed;
 
         /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
         public int? NumberOfThreads;
@@ -101,11 +104,13 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
     };
 
     private readonly IHostEnvironment _env;
+    private readonly int _hostSeed;
 
     internal AutoencoderEstimator(IHostEnvironment env, Options options)
     {
         _env = env ?? throw new ArgumentNullException(nameof(env));
         EstimatorOptions = options ?? throw new ArgumentNullException(nameof(options));
+        _hostSeed = HostAccess.DrawSeed(env, nameof(AutoencoderEstimator));
     }
 
     /// <summary>The options (read at <see cref="Fit"/>).</summary>
@@ -141,7 +146,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             HyperParameters = hyperParameters,
             Epochs = o.NumberOfEpochs,
             BatchSize = o.BatchSize,
-            Seed = o.Seed,
+            Seed = o.Seed ?? _hostSeed,
             Device = o.Device,
             NumberOfThreads = o.NumberOfThreads,
             Diagnostics = o.Diagnostics,
@@ -165,7 +170,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             if (validation.Count == 0) validation = null;
         }
 
-        host.Info($"Training a {shape.Size}-{string.Join("-", spec.Shapes(shape).Skip(1).Select(s => s.Size))}-{shape.Size} autoencoder on {train.Count} examples with {o.Algorithm} for {o.NumberOfEpochs} epochs, batch {o.BatchSize}.");
+        host.Info($"Training a {shape.Size}-{string.Join("-", spec.Shapes(shape).Skip(1).Select(s => s.Size))}-{shape.Size} autoencoder on {train.Count} examples with {o.Algorithm} for {o.NumberOfEpochs} epochs, batch {o.BatchSize}, seed {trainingOptions.Seed}.");
         using var trainer = NetworkTrainer.ForAutoencoder(spec, shape, trainingOptions);
         var result = trainer.Fit(train, validation, m =>
         {
@@ -182,7 +187,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             host.CheckAlive();
         });
         if (result.Divergence is not null) host.Warning(result.Divergence);
-        var network = trainer.Network.ToModelParameters(o.Algorithm, hyperParameters, result.History);
+        var network = trainer.Network.ToModelParameters(o.Algorithm, hyperParameters, result.History).WithDivergence(result.Divergence);
         return new AutoencoderTransformer(new AutoencoderModelParameters(network, o.CodeLayer), o.OutputColumnName, o.InputColumnName, o.ReconstructionColumnName);
     }
 }

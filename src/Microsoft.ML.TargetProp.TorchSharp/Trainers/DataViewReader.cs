@@ -21,7 +21,7 @@ internal static class DataViewReader
         return (column, vector);
     }
 
-    /// <summary>The label column, checked to be a key.</summary>
+    /// <summary>The label column, checked to be a key (of any raw type ML.NET allows: Byte, UInt16, UInt32, UInt64).</summary>
     public static (DataViewSchema.Column Column, int Classes) LabelColumn(DataViewSchema schema, string name, string what = "training data")
     {
         var column = schema.GetColumnOrNull(name)
@@ -33,7 +33,10 @@ internal static class DataViewReader
         return (column, (int)key.Count);
     }
 
-    /// <summary>The example shape: from the vector's dimensions (C, H, W or H, W), else <paramref name="declared"/>, else flat.</summary>
+    /// <summary>
+    /// The example shape: <paramref name="declared"/> (Options.ImageShape) when set, else the vector's dimensions (C, H, W
+    /// or H, W), else flat. A declared shape that differs from the vector's dimensions is an error naming both.
+    /// </summary>
     public static ImageShape Shape(DataViewSchema.Column column, VectorDataViewType type, ImageShape? declared, bool needsImage, string architecture)
     {
         ImageShape? fromType = type.Dimensions.Length switch
@@ -47,6 +50,8 @@ internal static class DataViewReader
             d.Validate("ImageShape");
             if (d.Size != type.Size)
                 throw new ArgumentOutOfRangeException("ImageShape", $"ImageShape {d} holds {d.Size} values but feature column '{column.Name}' has {type.Size}.");
+            if (fromType is { } dims && dims != d)
+                throw new ArgumentOutOfRangeException("ImageShape", $"ImageShape {d} differs from the dimensions {dims} (C×H×W) of feature column '{column.Name}'; the features are read as planar C×H×W, so set ImageShape to {dims} or leave it null.");
             return d;
         }
         if (fromType is { } t) return t;
@@ -57,7 +62,9 @@ internal static class DataViewReader
 
     /// <summary>
     /// Reads every row; rows with a missing label are skipped and counted; NaN or infinite features are an error naming
-    /// the row. Without a <paramref name="label"/> column (an autoencoder's data) every row is read with label 0.
+    /// the row. Without a <paramref name="label"/> column (an autoencoder's data) every row is read with label 0. A
+    /// failure upstream (an image LoadImages cannot decode, a broken custom transform) becomes an
+    /// <see cref="InvalidOperationException"/> naming the row and column (see <see cref="RowReadFailure"/>).
     /// </summary>
     public static (InMemoryDataset Data, long SkippedMissingLabels) Read(IDataView data, DataViewSchema.Column features, DataViewSchema.Column? label, ImageShape shape, int classes, string what)
     {
@@ -66,17 +73,26 @@ internal static class DataViewReader
         var values = new List<float>(capacity is > 0 and <= 1 << 30 ? (int)capacity : 0);
         var labels = new List<int>(rows is > 0 and <= 1 << 30 ? (int)rows : 0);
         long skipped = 0;
-        using var cursor = data.GetRowCursor(label is { } l ? new[] { features, l } : new[] { features });
+        var columns = label is { } l ? new[] { features, l } : new[] { features };
+        using var cursor = data.GetRowCursor(columns);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
-        ValueGetter<uint> getLabel = label is { } column ? cursor.GetGetter<uint>(column) : (ref uint key) => key = 1;
+        ValueGetter<uint>? getLabel = label is { } column ? KeyGetter(cursor, column) : null;
         VBuffer<float> buffer = default;
         var dense = new float[shape.Size];
-        uint key = 0;
-        while (cursor.MoveNext())
+        uint key = 1;   // without a label column every row is read as class 0
+        while (true)
         {
-            getLabel(ref key);
-            if (key == 0 || key > classes) { skipped++; continue; }
-            getFeatures(ref buffer);
+            try
+            {
+                if (!cursor.MoveNext()) break;
+                getLabel?.Invoke(ref key);
+                if (key == 0 || key > classes) { skipped++; continue; }
+                getFeatures(ref buffer);
+            }
+            catch (Exception e) when (RowReadFailure.IsDataFailure(e))
+            {
+                throw RowReadFailure.Describe(data, columns, what, cursor.Position, e);
+            }
             if (buffer.Length != shape.Size)
                 throw new InvalidOperationException($"Row {cursor.Position} of the {what}: feature column '{features.Name}' holds {buffer.Length} values; expected {shape.Size} ({shape}).");
             buffer.CopyTo(dense);
@@ -89,6 +105,26 @@ internal static class DataViewReader
             labels.Add((int)key - 1);
         }
         return (new InMemoryDataset(values.ToArray(), labels.ToArray(), shape, classes), skipped);
+    }
+
+    /// <summary>Reads the label key as a 1-based uint whatever its raw type (0 = missing; values beyond uint count as out of range).</summary>
+    internal static ValueGetter<uint> KeyGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        var raw = ((KeyDataViewType)column.Type).RawType;
+        if (raw == typeof(uint)) return cursor.GetGetter<uint>(column);
+        if (raw == typeof(byte)) return Widen<byte>(cursor.GetGetter<byte>(column), v => v);
+        if (raw == typeof(ushort)) return Widen<ushort>(cursor.GetGetter<ushort>(column), v => v);
+        return Widen<ulong>(cursor.GetGetter<ulong>(column), v => v > uint.MaxValue ? uint.MaxValue : (uint)v);
+    }
+
+    private static ValueGetter<uint> Widen<T>(ValueGetter<T> getter, Func<T, uint> convert)
+    {
+        T value = default!;
+        return (ref uint key) =>
+        {
+            getter(ref value);
+            key = convert(value);
+        };
     }
 
     private static IEnumerable<string> ColumnNames(DataViewSchema schema)

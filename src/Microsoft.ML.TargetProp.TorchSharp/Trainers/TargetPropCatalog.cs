@@ -1,12 +1,15 @@
 using System;
+using System.Linq;
 using Microsoft.ML.TargetProp.MLNetInternals;
+using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
 namespace Microsoft.ML;
 
 /// <summary>
 /// The trainers of Microsoft.ML.TargetProp on <c>mlContext.MulticlassClassification.Trainers</c>. Each has a flat-argument
-/// overload and an <c>Options</c> overload; defaults are Table 5's MNIST locally-connected values.
+/// overload and an <c>Options</c> overload. Option defaults are Table 5's MNIST locally-connected values; a flat overload
+/// whose <c>architecture</c> is a Table 3 preset starts from that preset's Table 5 values (<c>Options.FromPaper</c>).
 /// </summary>
 public static class TargetPropCatalog
 {
@@ -17,14 +20,14 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec, e.g. "mnist-lc" or "lc(3x3,32,2) fc(1024)".</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Forward Adam learning rate (null: Table 5).</param>
-    /// <param name="sigma">Inverse-training noise σ (null: Table 5).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="sigma">Inverse-training noise σ (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static SimplifiedTargetPropTrainer SimplifiedTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? sigma = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, double? sigma = null, int? seed = null)
     {
-        var options = new SimplifiedTargetPropTrainer.Options();
+        var options = Start(architecture, new SimplifiedTargetPropTrainer.Options(), p => SimplifiedTargetPropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         if (sigma is { } s) options.Sigma = s;
         return SimplifiedTargetProp(catalog, options);
@@ -41,14 +44,14 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Forward Adam learning rate (null: Table 5).</param>
-    /// <param name="alpha">Penultimate target step α (null: Table 5).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="alpha">Penultimate target step α (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static DifferenceTargetPropTrainer DifferenceTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? alpha = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, double? alpha = null, int? seed = null)
     {
-        var options = new DifferenceTargetPropTrainer.Options();
+        var options = Start(architecture, new DifferenceTargetPropTrainer.Options(), p => DifferenceTargetPropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         if (alpha is { } a) options.Alpha = a;
         return DifferenceTargetProp(catalog, options);
@@ -66,13 +69,14 @@ public static class TargetPropCatalog
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="auxiliaryUnits">Size k of the auxiliary output.</param>
-    /// <param name="learningRate">Forward Adam learning rate (null: Table 5).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static AugmentedOutputTargetPropTrainer AugmentedOutputTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int seed = 0)
+        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int? seed = null)
     {
-        var options = new AugmentedOutputTargetPropTrainer.Options { AuxiliaryUnits = auxiliaryUnits };
+        var options = Start(architecture, new AugmentedOutputTargetPropTrainer.Options(), p => AugmentedOutputTargetPropTrainer.Options.FromPaper(p));
+        options.AuxiliaryUnits = auxiliaryUnits;
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         return AugmentedOutputTargetProp(catalog, options);
     }
@@ -88,13 +92,13 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Adam learning rate (null: Table 5).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static FeedbackAlignmentTrainer FeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, int? seed = null)
     {
-        var options = new FeedbackAlignmentTrainer.Options();
+        var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), FeedbackAlignmentTrainer.Options.FromPaper);
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         return FeedbackAlignment(catalog, options);
     }
@@ -110,13 +114,13 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Adam learning rate (null: Table 5).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static DirectFeedbackAlignmentTrainer DirectFeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, int? seed = null)
     {
-        var options = new DirectFeedbackAlignmentTrainer.Options();
+        var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), DirectFeedbackAlignmentTrainer.Options.FromPaper);
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         return DirectFeedbackAlignment(catalog, options);
     }
@@ -132,13 +136,13 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Adam learning rate (null: Table 5).</param>
-    /// <param name="seed">Random seed.</param>
+    /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int seed = 0)
+        int batchSize = 100, double? learningRate = null, int? seed = null)
     {
-        var options = new BackpropTrainer.Options();
+        var options = Start(architecture, new BackpropTrainer.Options(), BackpropTrainer.Options.FromPaper);
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         return Backprop(catalog, options);
     }
@@ -147,7 +151,15 @@ public static class TargetPropCatalog
     public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, BackpropTrainer.Options options) =>
         new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
 
-    private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int seed)
+    /// <summary>
+    /// The options a flat overload starts from: Table 5's values for <paramref name="architecture"/> when it names a
+    /// Table 3 preset (so "cifar-fc" trains with CIFAR-FC's hyperparameters), else the defaults (MNIST-LC's values).
+    /// </summary>
+    private static TOptions Start<TOptions>(string architecture, TOptions defaults, Func<string, TOptions> fromPaper)
+        where TOptions : TargetPropTrainerOptions =>
+        architecture is not null && PaperHyperParameters.Names.Contains(architecture, StringComparer.OrdinalIgnoreCase) ? fromPaper(architecture) : defaults;
+
+    private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int? seed)
     {
         options.LabelColumnName = label;
         options.FeatureColumnName = features;

@@ -1,12 +1,14 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.MLNetInternals;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Microsoft.ML.TargetProp.Transforms;
+using Microsoft.ML.Trainers;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
@@ -16,20 +18,22 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 /// between batches) and returns a <see cref="TargetPropTransformer"/> that scores without libtorch.
 /// </summary>
 /// <typeparam name="TOptions">The trainer's options.</typeparam>
-public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTransformer>
+public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<TargetPropTransformer, TargetPropModelParameters>
     where TOptions : TargetPropTrainerOptions
 {
     private readonly IHostEnvironment _env;
+    private readonly int _hostSeed;
 
-    /// <summary>Creates the estimator.</summary>
+    /// <summary>Creates the estimator; draws the seed used when <see cref="TargetPropTrainerOptions.Seed"/> is null from the host's random generator.</summary>
     private protected TargetPropTrainerBase(IHostEnvironment env, TOptions options, AlgorithmKind algorithm)
     {
         _env = env ?? throw new ArgumentNullException(nameof(env));
         TrainerOptions = options ?? throw new ArgumentNullException(nameof(options));
         Algorithm = algorithm;
+        _hostSeed = HostAccess.DrawSeed(env, Name);
     }
 
-    /// <summary>The options (read at <see cref="Fit"/>).</summary>
+    /// <summary>The options (read at <see cref="Fit(IDataView)"/>).</summary>
     public TOptions TrainerOptions { get; }
 
     /// <summary>The learning algorithm.</summary>
@@ -38,14 +42,33 @@ public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTra
     /// <summary>Name used in logs: the trainer's type name.</summary>
     public string Name => GetType().Name;
 
+    /// <summary>What ML.NET needs to know about the trainer: no normalization or caching needed (the rows are read into memory once); supports a validation set.</summary>
+    public TrainerInfo Info { get; } = TrainerInfos.InMemoryWithValidation();
+
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
         SchemaShapes.MulticlassOutput(inputSchema, TrainerOptions.LabelColumnName, TrainerOptions.FeatureColumnName, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
 
-    /// <inheritdoc />
+    /// <summary>Trains on <paramref name="input"/>, measuring <see cref="TargetPropTrainerOptions.ValidationSet"/> after every epoch when it is set.</summary>
     public TargetPropTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return Train(input, TrainerOptions.ValidationSet);
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="trainData"/> and measures <paramref name="validationData"/> after every epoch (its loss
+    /// and accuracy go into the history), in place of <see cref="TargetPropTrainerOptions.ValidationSet"/>.
+    /// </summary>
+    public TargetPropTransformer Fit(IDataView trainData, IDataView validationData)
+    {
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(validationData);
+        return Train(trainData, validationData);
+    }
+
+    private TargetPropTransformer Train(IDataView input, IDataView? validationSet)
+    {
         TrainerOptions.Validate();
         var spec = NetworkSpec.Parse(TrainerOptions.Architecture);
         var hyperParameters = TrainerOptions.ToHyperParameters();
@@ -55,10 +78,12 @@ public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTra
             HyperParameters = hyperParameters,
             Epochs = TrainerOptions.NumberOfEpochs,
             BatchSize = TrainerOptions.BatchSize,
-            Seed = TrainerOptions.Seed,
+            Seed = TrainerOptions.Seed ?? _hostSeed,
             Device = TrainerOptions.Device,
             NumberOfThreads = TrainerOptions.NumberOfThreads,
             Diagnostics = TrainerOptions.Diagnostics,
+            CheckpointPath = TrainerOptions.CheckpointPath,
+            CheckpointInterval = TrainerOptions.CheckpointInterval,
         };
         trainingOptions.Validate();
 
@@ -67,24 +92,33 @@ public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTra
         var shape = DataViewReader.Shape(features, featureType, TrainerOptions.ImageShape, spec.NeedsImageShape, TrainerOptions.Architecture);
         spec.Shapes(shape);
         var labelValues = LabelKeyValues.FromColumn(label);
+        DataViewSchema.Column? validationFeatures = null, validationLabel = null;
+        if (validationSet is not null)
+        {
+            var (vf, vType) = DataViewReader.FeatureColumn(validationSet.Schema, TrainerOptions.FeatureColumnName, "validation set");
+            var (vl, vClasses) = DataViewReader.LabelColumn(validationSet.Schema, TrainerOptions.LabelColumnName, "validation set");
+            if (vType.Size != featureType.Size || vClasses != classes)
+                throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet), $"The validation set has {vType.Size} features and {vClasses} classes; the training data has {featureType.Size} and {classes}.");
+            if (labelValues is not null && LabelKeyValues.FromColumn(vl) is { } vValues && !vValues.SameAs(labelValues))
+                throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet),
+                    $"Options.ValidationSet: its label column '{vl.Name}' maps keys 1..{vClasses} to {Preview(vValues)}, the training data's to {Preview(labelValues)}; key both with the same fitted MapValueToKey transformer.");
+            (validationFeatures, validationLabel) = (vf, vl);
+        }
 
         using var host = HostAccess.Start(_env, Name, TrainerOptions.NumberOfEpochs);
         var (train, skipped) = DataViewReader.Read(input, features, label, shape, classes, "training data");
         if (skipped > 0) host.Warning($"{skipped} training rows with a missing label were skipped.");
         CheckClasses(train, labelValues);
         InMemoryDataset? validation = null;
-        if (TrainerOptions.ValidationSet is { } validationSet)
+        if (validationSet is not null)
         {
-            var (vf, vType) = DataViewReader.FeatureColumn(validationSet.Schema, TrainerOptions.FeatureColumnName, "validation set");
-            var (vl, vClasses) = DataViewReader.LabelColumn(validationSet.Schema, TrainerOptions.LabelColumnName, "validation set");
-            if (vType.Size != featureType.Size || vClasses != classes)
-                throw new ArgumentOutOfRangeException(nameof(TrainerOptions.ValidationSet), $"The validation set has {vType.Size} features and {vClasses} classes; the training data has {featureType.Size} and {classes}.");
-            validation = DataViewReader.Read(validationSet, vf, vl, shape, classes, "validation set").Data;
+            validation = DataViewReader.Read(validationSet, validationFeatures!.Value, validationLabel, shape, classes, "validation set").Data;
             if (validation.Count == 0) validation = null;
         }
 
-        host.Info($"Training {spec} on {train.Count} examples of {shape} with {Algorithm} for {TrainerOptions.NumberOfEpochs} epochs, batch {TrainerOptions.BatchSize}.");
+        host.Info($"Training {spec} on {train.Count} examples of {shape} with {Algorithm} for {TrainerOptions.NumberOfEpochs} epochs, batch {TrainerOptions.BatchSize}, seed {trainingOptions.Seed}.");
         using var trainer = new NetworkTrainer(spec, shape, classes, trainingOptions);
+        Checkpoints.ResumeIfPresent(trainer, TrainerOptions.CheckpointPath, host);
         var result = trainer.Fit(train, validation, m =>
         {
             host.Info(string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train loss {2:F4}, train accuracy {3:P2}{4}{5}, {6:F1} s.",
@@ -100,9 +134,12 @@ public abstract class TargetPropTrainerBase<TOptions> : IEstimator<TargetPropTra
             host.CheckAlive();
         });
         if (result.Divergence is not null) host.Warning(result.Divergence);
-        var model = trainer.Network.ToModelParameters(Algorithm, hyperParameters, result.History);
+        var model = trainer.Network.ToModelParameters(Algorithm, hyperParameters, result.History).WithDivergence(result.Divergence);
         return new TargetPropTransformer(model, TrainerOptions.FeatureColumnName, labelValues, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
     }
+
+    private static string Preview(LabelKeyValues values) =>
+        string.Join(", ", values.Names.Take(5).Select(n => $"'{n}'")) + (values.Count > 5 ? ", …" : "");
 
     private static void CheckClasses(InMemoryDataset train, LabelKeyValues? values)
     {

@@ -42,8 +42,11 @@ public abstract class TargetPropTrainerOptions
     /// <summary>Adam ϵ of the forward weights.</summary>
     public double Epsilon = 1e-8;
 
-    /// <summary>Seed of every random choice (weights, feedback, shuffling, noise); training is deterministic on CPU for a seed. Default 0.</summary>
-    public int Seed;
+    /// <summary>
+    /// Seed of every random choice (weights, feedback, shuffling, noise); training is deterministic on CPU for a seed.
+    /// Default null: drawn from the MLContext's random generator, so <c>new MLContext(seed: s)</c> makes runs repeatable.
+    /// </summary>
+    public int? Seed;
 
     /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
     public int? NumberOfThreads;
@@ -60,6 +63,16 @@ public abstract class TargetPropTrainerOptions
     /// <summary>Cancels training between minibatches (Fit then throws <see cref="OperationCanceledException"/>); the host's cancellation (ML.NET's internal MLContext.CancelExecution) is honoured too.</summary>
     public System.Threading.CancellationToken CancellationToken;
 
+    /// <summary>
+    /// Checkpoint file (weights, both optimizers, random state, history), written atomically every
+    /// <see cref="CheckpointInterval"/> epochs and after the last; when the file exists at Fit, training resumes from it
+    /// and continues up to <see cref="NumberOfEpochs"/>. Null (default): no checkpoints.
+    /// </summary>
+    public string? CheckpointPath;
+
+    /// <summary>Write the checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
+    public int CheckpointInterval = 1;
+
     /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
     public bool Diagnostics = true;
 
@@ -71,6 +84,7 @@ public abstract class TargetPropTrainerOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"Options.BatchSize must be ≥ 1; got {BatchSize}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"Options.LearningRate must be a finite number > 0; got {LearningRate}.");
         if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"Options.NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+        Checkpoints.Validate(CheckpointPath, CheckpointInterval);
     }
 
     /// <summary>The forward Adam settings.</summary>

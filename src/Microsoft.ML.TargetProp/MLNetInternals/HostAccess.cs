@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
@@ -34,7 +35,7 @@ internal sealed class HostAccess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(catalog);
         MLNetVersion.EnsureCompatible();
-        return CatalogUtils.GetEnvironment(catalog);
+        return EnvironmentOf(catalog);
     }
 
     /// <summary>The environment behind the transforms catalog (mlContext.Transforms).</summary>
@@ -42,7 +43,25 @@ internal sealed class HostAccess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(catalog);
         MLNetVersion.EnsureCompatible();
-        return CatalogUtils.GetEnvironment(catalog);
+        return EnvironmentOf(catalog);
+    }
+
+    // CatalogUtils is internal to ML.NET: calling it from separate, never-inlined methods lets the version check above
+    // run (and give its message) before the JIT has to resolve it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHostEnvironment EnvironmentOf(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog) => CatalogUtils.GetEnvironment(catalog);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHostEnvironment EnvironmentOf(TransformsCatalog catalog) => CatalogUtils.GetEnvironment(catalog);
+
+    /// <summary>
+    /// A seed drawn from the random generator of a host registered as <paramref name="name"/> (ML.NET's convention for a
+    /// trainer's unset seed): reproducible for <c>new MLContext(seed: s)</c>, random for <c>new MLContext()</c>.
+    /// </summary>
+    public static int DrawSeed(IHostEnvironment env, string name)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        return env.Register(name).Rand.Next();
     }
 
     /// <summary>Opens a log and progress channel named <paramref name="name"/> (the trainer's name, as mlContext.Log shows it).</summary>

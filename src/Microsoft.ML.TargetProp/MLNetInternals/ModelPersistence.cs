@@ -1,7 +1,7 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Runtime;
-
 using Microsoft.ML.TargetProp.Model;
 
 namespace Microsoft.ML.TargetProp.MLNetInternals;
@@ -15,33 +15,57 @@ internal static class ModelPersistence
 {
     private const int ChunkSize = 1 << 20;
 
-    /// <summary>ML.NET's version record for a model kind; the assembly is recorded by its simple name.</summary>
-    public static VersionInfo Version(string modelSignature, uint written, uint readable, uint weCanReadBack, string loaderSignature, Type type) =>
-        new(modelSignature, written, readable, weCanReadBack, type.Assembly.GetName().Name, loaderSignature, null);
+    /// <summary>
+    /// Version of both transformers' payloads (TPNETCLS and TPNETAEC): written, oldest reader that can read it, and
+    /// oldest version we read back. Bump per transformer when its payload changes.
+    /// </summary>
+    private const uint PayloadVersion = 0x00010001;
 
-    /// <summary>Saves <paramref name="write"/>'s output under <paramref name="version"/>.</summary>
-    public static void Save(ModelSaveContext ctx, VersionInfo version, Action<BinaryWriter> write)
+    /// <summary>
+    /// Saves <paramref name="write"/>'s output as the model <paramref name="modelSignature"/>, loaded back through
+    /// <paramref name="loaderSignature"/> of <paramref name="loaderType"/>'s assembly (recorded by its simple name).
+    /// </summary>
+    public static void Save(ModelSaveContext ctx, string modelSignature, string loaderSignature, Type loaderType, Action<BinaryWriter> write)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(write);
         MLNetVersion.EnsureCompatible();
-        ctx.CheckAtModel();
-        ctx.SetVersionInfo(version);
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
             write(writer);
-        ctx.Writer.Write(payload.Length);
-        ctx.Writer.Write(payload.GetBuffer(), 0, (int)payload.Length);
+        SaveCore(ctx, modelSignature, loaderSignature, loaderType, payload);
     }
 
-    /// <summary>Checks the version header and returns a reader over the payload; errors are <see cref="InvalidDataException"/>.</summary>
-    public static BinaryReader Load(IHostEnvironment env, ModelLoadContext ctx, VersionInfo version, string what)
+    /// <summary>
+    /// Checks the version header of model <paramref name="modelSignature"/> and returns a reader over the payload;
+    /// <paramref name="what"/> names it in errors, which are <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static BinaryReader Load(IHostEnvironment env, ModelLoadContext ctx, string modelSignature, string loaderSignature, Type loaderType, string what)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(ctx);
         MLNetVersion.EnsureCompatible();
+        return new BinaryReader(LoadCore(ctx, modelSignature, loaderSignature, loaderType, what));
+    }
+
+    // The ML.NET internals live in the NoInlining methods below, so Save and Load are compiled (and the version check
+    // runs) even when a future ML.NET no longer has them: the user then gets MLNetVersion's message, not a MissingMethodException.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SaveCore(ModelSaveContext ctx, string modelSignature, string loaderSignature, Type loaderType, MemoryStream payload)
+    {
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(Version(modelSignature, loaderSignature, loaderType));
+        ctx.Writer.Write(payload.Length);
+        ctx.Writer.Write(payload.GetBuffer(), 0, (int)payload.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static MemoryStream LoadCore(ModelLoadContext ctx, string modelSignature, string loaderSignature, Type loaderType, string what)
+    {
         try
         {
-            ctx.CheckAtModel(version);
+            ctx.CheckAtModel(Version(modelSignature, loaderSignature, loaderType));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -62,8 +86,13 @@ internal static class ModelPersistence
             remaining -= read;
         }
         payload.Position = 0;
-        return new BinaryReader(payload);
+        return payload;
     }
+
+    /// <summary>ML.NET's version record for a model kind; the assembly is recorded by its simple name.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static VersionInfo Version(string modelSignature, string loaderSignature, Type loaderType) =>
+        new(modelSignature, PayloadVersion, PayloadVersion, PayloadVersion, loaderType.Assembly.GetName().Name, loaderSignature, null);
 
     /// <summary>Writes <paramref name="network"/> into a transformer's payload as a length-prefixed blob.</summary>
     public static void WriteNetwork(BinaryWriter writer, TargetPropModelParameters network)

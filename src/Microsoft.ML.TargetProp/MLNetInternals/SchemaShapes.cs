@@ -28,8 +28,11 @@ internal static class SchemaShapes
         var scoreAnnotations = hasNames
             ? kinds.Append(new SchemaShape.Column(AnnotationUtils.Kinds.SlotNames, SchemaShape.Column.VectorKind.Vector, text, false))
             : kinds;
+        var keyValues = hasNames ? label.Annotations.First(a => a.Name == AnnotationUtils.Kinds.KeyValues) : default;
         var labelAnnotations = hasNames
-            ? kinds.Append(label.Annotations.First(a => a.Name == AnnotationUtils.Kinds.KeyValues))
+            ? kinds.Append(Transforms.LabelKeyValues.KeepsType(keyValues.ItemType)
+                ? keyValues
+                : new SchemaShape.Column(AnnotationUtils.Kinds.KeyValues, SchemaShape.Column.VectorKind.Vector, text, false))
             : kinds;
         var columns = input.ToDictionary(c => c.Name);
         columns[scoreColumn] = new SchemaShape.Column(scoreColumn, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false, new SchemaShape(scoreAnnotations));

@@ -36,6 +36,9 @@ public sealed class AutoencoderModelParameters
     /// <summary>Number of code units.</summary>
     public int CodeSize { get; }
 
+    /// <summary>When training diverged (NaN/Inf), what happened; null otherwise. In memory only, like <see cref="TargetPropModelParameters.Divergence"/>.</summary>
+    public string? Divergence => Network.Divergence;
+
     /// <summary>Shape of one input (and reconstruction).</summary>
     public ImageShape InputShape => Network.InputShape;
 }

@@ -66,6 +66,19 @@ public sealed class TargetPropModelParameters
     /// <summary>Per-epoch metrics and diagnostics of the run.</summary>
     public IReadOnlyList<EpochMetrics> History { get; }
 
+    /// <summary>
+    /// When training stopped because the losses or weights became NaN/Inf, what happened (the weights are those of the
+    /// last good epoch); null otherwise. Kept in memory only: the model file has no place for it, so a model loaded from
+    /// a file or zip has null here.
+    /// </summary>
+    public string? Divergence { get; private init; }
+
+    /// <summary>This model with <see cref="Divergence"/> set to <paramref name="divergence"/> (the layers are shared).</summary>
+    internal TargetPropModelParameters WithDivergence(string? divergence) =>
+        divergence is null && Divergence is null
+            ? this
+            : new TargetPropModelParameters(Network, InputShape, Classes, Layers, Algorithm, HyperParameters, History) { Divergence = divergence };
+
     /// <summary>Shapes of h_0 … h_{L-1} (inputs of every layer).</summary>
     public IReadOnlyList<ImageShape> LayerInputShapes => Network.Shapes(InputShape);
 

@@ -70,9 +70,7 @@ public sealed class AutoencoderTransformer : ITransformer
         return new ScoredDataView(new AutoencoderColumns(this, input.Schema), input);
     }
 
-    private static VersionInfo Version => ModelPersistence.Version(ModelSignature, written: 0x00010001, readable: 0x00010001, weCanReadBack: 0x00010001, LoaderSignature, typeof(AutoencoderTransformer));
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, Version, writer =>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, ModelSignature, LoaderSignature, typeof(AutoencoderTransformer), writer =>
     {
         writer.Write(InputColumnName);
         writer.Write(OutputColumnName);
@@ -85,7 +83,7 @@ public sealed class AutoencoderTransformer : ITransformer
     // Called by ML.NET's component catalog through the LoadableClass attribute (MLNetInternals/LoadableClasses.cs).
     private static AutoencoderTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        using var reader = ModelPersistence.Load(env, ctx, Version, "target propagation autoencoder");
+        using var reader = ModelPersistence.Load(env, ctx, ModelSignature, LoaderSignature, typeof(AutoencoderTransformer), "target propagation autoencoder");
         try
         {
             string input = reader.ReadString();

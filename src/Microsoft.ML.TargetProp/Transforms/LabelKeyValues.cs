@@ -48,7 +48,10 @@ public sealed class LabelKeyValues
         return new LabelKeyValues(Kind.Text, names.Select(n => (object)(n ?? throw new ArgumentException("A class name is null.", nameof(names)))).ToArray());
     }
 
-    /// <summary>Reads the KeyValues annotation of <paramref name="label"/>; null when it has none.</summary>
+    /// <summary>
+    /// Reads the KeyValues annotation of <paramref name="label"/>; null when it has none. Values of a type not kept as
+    /// such (text, Single, Double, Int32, Int64, UInt32, Boolean) are kept as their text (ToString), e.g. Byte or DateTime.
+    /// </summary>
     public static LabelKeyValues? FromColumn(DataViewSchema.Column label)
     {
         var annotation = label.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues);
@@ -61,14 +64,32 @@ public sealed class LabelKeyValues
         if (item == NumberDataViewType.Int64) return Read<long>(label, Kind.Int64, v => v);
         if (item == NumberDataViewType.UInt32) return Read<uint>(label, Kind.UInt32, v => v);
         if (item is BooleanDataViewType) return Read<bool>(label, Kind.Boolean, v => v);
-        throw new ArgumentException($"Label column '{label.Name}' has key values of type {item}; supported: text, Single, Double, Int32, Int64, UInt32, Boolean.");
+        return (LabelKeyValues)ReadAsTextMethod.MakeGenericMethod(item.RawType).Invoke(null, new object[] { label })!;
     }
+
+    /// <summary>True when key values of <paramref name="itemType"/> keep their type; other types become text.</summary>
+    internal static bool KeepsType(DataViewType itemType) =>
+        itemType is TextDataViewType or BooleanDataViewType || itemType == NumberDataViewType.Single || itemType == NumberDataViewType.Double
+        || itemType == NumberDataViewType.Int32 || itemType == NumberDataViewType.Int64 || itemType == NumberDataViewType.UInt32;
+
+    private static readonly System.Reflection.MethodInfo ReadAsTextMethod =
+        typeof(LabelKeyValues).GetMethod(nameof(ReadAsText), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static LabelKeyValues ReadAsText<T>(DataViewSchema.Column label) =>
+        Read<T>(label, Kind.Text, v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "");
 
     private static LabelKeyValues Read<T>(DataViewSchema.Column label, Kind kind, Func<T, object> box)
     {
         VBuffer<T> values = default;
         label.Annotations.GetValue(AnnotationUtils.Kinds.KeyValues, ref values);
         return new LabelKeyValues(kind, values.DenseValues().Select(box).ToArray());
+    }
+
+    /// <summary>True when <paramref name="other"/> holds the same values of the same type in the same key order.</summary>
+    public bool SameAs(LabelKeyValues other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return _kind == other._kind && _values.SequenceEqual(other._values);
     }
 
     /// <summary>Adds the KeyValues annotation to <paramref name="builder"/>.</summary>

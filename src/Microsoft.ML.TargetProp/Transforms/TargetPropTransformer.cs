@@ -15,7 +15,7 @@ namespace Microsoft.ML.TargetProp.Transforms;
 /// use from many threads; a single <c>PredictionEngine</c> is not thread-safe (as everywhere in ML.NET): use one per
 /// thread or a pool. Saved into and loaded from ML.NET model zips.
 /// </summary>
-public sealed class TargetPropTransformer : ITransformer
+public sealed class TargetPropTransformer : ISingleFeaturePredictionTransformer<TargetPropModelParameters>
 {
     /// <summary>Loader signature recorded in model zips.</summary>
     internal const string LoaderSignature = "TargetPropTransformer";
@@ -51,6 +51,9 @@ public sealed class TargetPropTransformer : ITransformer
     /// <summary>Input feature column (a known-size float vector of C·H·W values).</summary>
     public string FeatureColumnName { get; }
 
+    /// <summary>Type the feature column must have: Vector&lt;Single, C·H·W&gt; (any dimensions of that size are accepted).</summary>
+    public DataViewType FeatureColumnType => new VectorDataViewType(NumberDataViewType.Single, Model.InputShape.Size);
+
     /// <summary>Output column of class probabilities.</summary>
     public string ScoreColumnName { get; }
 
@@ -76,9 +79,7 @@ public sealed class TargetPropTransformer : ITransformer
         return new ScoredDataView(new ClassifierColumns(this, input.Schema), input);
     }
 
-    private static VersionInfo Version => ModelPersistence.Version(ModelSignature, written: 0x00010001, readable: 0x00010001, weCanReadBack: 0x00010001, LoaderSignature, typeof(TargetPropTransformer));
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, Version, writer =>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, ModelSignature, LoaderSignature, typeof(TargetPropTransformer), writer =>
     {
         writer.Write(FeatureColumnName);
         writer.Write(ScoreColumnName);
@@ -91,7 +92,7 @@ public sealed class TargetPropTransformer : ITransformer
     // Called by ML.NET's component catalog through the LoadableClass attribute (MLNetInternals/LoadableClasses.cs).
     private static TargetPropTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
     {
-        using var reader = ModelPersistence.Load(env, ctx, Version, "target propagation classifier");
+        using var reader = ModelPersistence.Load(env, ctx, ModelSignature, LoaderSignature, typeof(TargetPropTransformer), "target propagation classifier");
         try
         {
             string features = reader.ReadString();

@@ -143,6 +143,28 @@ public sealed class TrainerCatalogTests
             Assert.IsTrue(history.All(h => double.IsFinite(h.TrainLoss)), $"{kinds[i]}: finite training losses");
             // How well each algorithm learns is tested in Training/LearningTests; here: it is reachable and trains.
         }
+
+        // The Options overload of every trainer, on tiny data for one epoch.
+        var tiny = ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(ml.Data.LoadFromEnumerable(MnistRow.From(TestData.MnistTrain(5))));
+        var trainersCatalog = ml.MulticlassClassification.Trainers;
+        var byOptions = new (AlgorithmKind Kind, Func<TargetPropTrainerOptions, IEstimator<TargetPropTransformer>> Create, TargetPropTrainerOptions Options)[]
+        {
+            (AlgorithmKind.SimplifiedTargetProp, o => trainersCatalog.SimplifiedTargetProp((SimplifiedTargetPropTrainer.Options)o), new SimplifiedTargetPropTrainer.Options()),
+            (AlgorithmKind.DifferenceTargetProp, o => trainersCatalog.DifferenceTargetProp((DifferenceTargetPropTrainer.Options)o), new DifferenceTargetPropTrainer.Options()),
+            (AlgorithmKind.AugmentedOutputTargetProp, o => trainersCatalog.AugmentedOutputTargetProp((AugmentedOutputTargetPropTrainer.Options)o), new AugmentedOutputTargetPropTrainer.Options { AuxiliaryUnits = 8 }),
+            (AlgorithmKind.FeedbackAlignment, o => trainersCatalog.FeedbackAlignment((FeedbackAlignmentTrainer.Options)o), new FeedbackAlignmentTrainer.Options()),
+            (AlgorithmKind.DirectFeedbackAlignment, o => trainersCatalog.DirectFeedbackAlignment((DirectFeedbackAlignmentTrainer.Options)o), new DirectFeedbackAlignmentTrainer.Options()),
+            (AlgorithmKind.Backprop, o => trainersCatalog.Backprop((BackpropTrainer.Options)o), new BackpropTrainer.Options()),
+        };
+        foreach (var (kind, create, options) in byOptions)
+        {
+            options.Architecture = "fc(16)";
+            options.NumberOfEpochs = 1;
+            options.BatchSize = 10;
+            var model = create(options).Fit(tiny);
+            Assert.AreEqual(kind, model.Model.Algorithm, $"{kind}: Options overload");
+            Assert.AreEqual(1, model.Model.History.Count, $"{kind}: Options overload");
+        }
     }
 
     private static SimplifiedTargetPropTrainer.Options Shrink(SimplifiedTargetPropTrainer.Options o)
@@ -154,6 +176,33 @@ public sealed class TrainerCatalogTests
         o.NumberOfEpochs = 2;
         o.BatchSize = 20;
         return o;
+    }
+
+    [TestMethod]
+    public void FlatOverloadsWithAPresetStartFromThatPresetsTable5Values()
+    {
+        var trainers = new MLContext(seed: 1).MulticlassClassification.Trainers;
+        AssertSameFields(BackpropTrainer.Options.FromPaper("cifar-fc"), trainers.Backprop(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(FeedbackAlignmentTrainer.Options.FromPaper("cifar-fc"), trainers.FeedbackAlignment(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(DirectFeedbackAlignmentTrainer.Options.FromPaper("cifar-fc"), trainers.DirectFeedbackAlignment(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(DifferenceTargetPropTrainer.Options.FromPaper("cifar-fc"), trainers.DifferenceTargetProp(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(SimplifiedTargetPropTrainer.Options.FromPaper("cifar-fc"), trainers.SimplifiedTargetProp(architecture: "cifar-fc").TrainerOptions);
+        AssertSameFields(AugmentedOutputTargetPropTrainer.Options.FromPaper("cifar-fc"), trainers.AugmentedOutputTargetProp(architecture: "cifar-fc").TrainerOptions);
+        Assert.AreNotEqual(new SimplifiedTargetPropTrainer.Options().LearningRate, trainers.SimplifiedTargetProp(architecture: "cifar-fc").TrainerOptions.LearningRate,
+            "cifar-fc's Table 5 learning rate differs from MNIST-LC's, so this test can tell them apart");
+
+        // A spec (not a preset) keeps the defaults; explicit arguments still win over Table 5.
+        AssertSameFields(new SimplifiedTargetPropTrainer.Options { Architecture = SmallLc }, trainers.SimplifiedTargetProp(architecture: SmallLc).TrainerOptions);
+        var explicitRate = trainers.SimplifiedTargetProp(architecture: "cifar-fc", learningRate: 0.5, sigma: 0.25).TrainerOptions;
+        Assert.AreEqual(0.5, explicitRate.LearningRate);
+        Assert.AreEqual(0.25, explicitRate.Sigma);
+        Assert.AreEqual(SimplifiedTargetPropTrainer.Options.FromPaper("cifar-fc").InverseLearningRate, explicitRate.InverseLearningRate);
+    }
+
+    private static void AssertSameFields<T>(T expected, T actual)
+    {
+        foreach (var field in typeof(T).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+            Assert.AreEqual(field.GetValue(expected), field.GetValue(actual), $"{typeof(T).DeclaringType?.Name}.Options.{field.Name}");
     }
 
     [TestMethod]
@@ -172,6 +221,10 @@ public sealed class TrainerCatalogTests
         var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             ml.MulticlassClassification.Trainers.SimplifiedTargetProp(featureColumnName: "Pixels", architecture: SmallLc).Fit(keyed));
         StringAssert.Contains(missing.Message, "'Pixels'");
+        var noLabel = ml.MulticlassClassification.Trainers.SimplifiedTargetProp(labelColumnName: "Digit", architecture: SmallLc);
+        var missingLabel = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => noLabel.Fit(keyed));
+        StringAssert.Contains(missingLabel.Message, "Label column 'Digit' not found");
+        StringAssert.Contains(missingLabel.Message, "Features", "the error lists the available columns");
 
         var flat = ml.Data.LoadFromEnumerable(rows.Select(r => new FlatRow { Features = r.Features, Label = r.Label }));
         var flatKeyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(flat).Transform(flat);
