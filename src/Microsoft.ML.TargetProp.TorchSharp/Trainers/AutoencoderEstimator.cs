@@ -76,6 +76,16 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
         public bool Diagnostics = true;
 
+        /// <summary>
+        /// Checkpoint file (weights, both optimizers, random state, history), written atomically every
+        /// <see cref="CheckpointInterval"/> epochs and after the last; when the file exists at Fit, training resumes from it
+        /// and continues up to <see cref="NumberOfEpochs"/>. Null (default): no checkpoints.
+        /// </summary>
+        public string? CheckpointPath;
+
+        /// <summary>Write the checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
+        public int CheckpointInterval = 1;
+
         /// <summary>Throws an error naming the option when a value is out of range.</summary>
         internal void Validate()
         {
@@ -87,6 +97,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             if (NumberOfEpochs < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), $"Options.NumberOfEpochs must be ≥ 1; got {NumberOfEpochs}.");
             if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"Options.BatchSize must be ≥ 1; got {BatchSize}.");
             if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"Options.NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+            Checkpoints.Validate(CheckpointPath, CheckpointInterval);
         }
     }
 
@@ -150,6 +161,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             Device = o.Device,
             NumberOfThreads = o.NumberOfThreads,
             Diagnostics = o.Diagnostics,
+            CheckpointPath = o.CheckpointPath,
+            CheckpointInterval = o.CheckpointInterval,
         };
         trainingOptions.Validate();
 
@@ -172,6 +185,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 
         host.Info($"Training a {shape.Size}-{string.Join("-", spec.Shapes(shape).Skip(1).Select(s => s.Size))}-{shape.Size} autoencoder on {train.Count} examples with {o.Algorithm} for {o.NumberOfEpochs} epochs, batch {o.BatchSize}, seed {trainingOptions.Seed}.");
         using var trainer = NetworkTrainer.ForAutoencoder(spec, shape, trainingOptions);
+        Checkpoints.ResumeIfPresent(trainer, o.CheckpointPath, host);
         var result = trainer.Fit(train, validation, m =>
         {
             host.Info(string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train reconstruction error {2:F3}{3}{4}, {5:F1} s.",

@@ -25,6 +25,12 @@ public sealed class NetworkTrainer : IDisposable
     private const int CheckpointVersion = 3;   // 3 adds the position inside an interrupted epoch; 2 is still read
     private static readonly byte[] CheckpointMagic = "TPCKPT02"u8.ToArray();
 
+    /// <summary>The history's JSON in a checkpoint: NaN is written as "NaN" (an autoencoder's accuracies are NaN).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions HistoryJson = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     private readonly Device _device;
     private readonly Generator _generator;
     private readonly Generator _noise;
@@ -231,7 +237,7 @@ public sealed class NetworkTrainer : IDisposable
                 writer.Write(Network.Spec.ToString());
                 writer.Write(Network.InputShape.ToString());
                 writer.Write(Network.Classes);
-                writer.Write(System.Text.Json.JsonSerializer.Serialize(_history));
+                writer.Write(System.Text.Json.JsonSerializer.Serialize(_history, HistoryJson));
                 WriteProgress(writer, _interrupted);
                 using (var state = _generator.get_state())
                 {
@@ -282,7 +288,7 @@ public sealed class NetworkTrainer : IDisposable
             int classes = reader.ReadInt32();
             if (algorithm != Options.Algorithm || spec != Network.Spec.ToString() || shape != Network.InputShape.ToString() || classes != Network.Classes)
                 throw new InvalidDataException($"Checkpoint '{path}' is for {algorithm} on '{spec}' ({shape}, {classes} classes), not {Options.Algorithm} on '{Network.Spec}' ({Network.InputShape}, {Network.Classes} classes).");
-            var history = System.Text.Json.JsonSerializer.Deserialize<List<EpochMetrics>>(reader.ReadString()) ?? new List<EpochMetrics>();
+            var history = System.Text.Json.JsonSerializer.Deserialize<List<EpochMetrics>>(reader.ReadString(), HistoryJson) ?? new List<EpochMetrics>();
             var interrupted = version >= 3 ? ReadProgress(reader, path) : null;
             if (interrupted is not null && (history.Count == 0 || !history[^1].Partial || history[^1].Epoch != interrupted.Epoch))
                 throw new InvalidDataException($"Checkpoint '{path}' is corrupt (its interrupted epoch does not match its history).");

@@ -20,6 +20,35 @@ public sealed class AutoencoderFeaturizerTests
     private static IDataView TestDigits(MLContext ml) => ml.Data.LoadFromEnumerable(MnistRow.From(TestData.MnistTest(500)));
 
     [TestMethod]
+    public void ResumingFromACheckpointMatchesAnUninterruptedFit()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Digits(ml, 10);
+        string path = Path.Combine(TestSetup.TempFolder(), "ae.ckpt");
+        TargetProp.TorchSharp.Trainers.AutoencoderEstimator.Options Small(int epochs) => new()
+        {
+            HiddenLayers = "fc(32) fc(8) fc(32)",
+            NumberOfEpochs = epochs,
+            BatchSize = 25,
+            Seed = 4,
+            Diagnostics = false,
+        };
+        var straight = ml.Transforms.FeaturizeByAutoencoder(Small(3)).Fit(train);
+        var first = Small(2);
+        first.CheckpointPath = path;
+        ml.Transforms.FeaturizeByAutoencoder(first).Fit(train);
+        Assert.IsTrue(File.Exists(path), "a checkpoint is written (its history holds NaN accuracies)");
+        var resume = Small(3);
+        resume.CheckpointPath = path;
+        int callbacks = 0;
+        resume.MetricsCallback = _ => callbacks++;
+        var resumed = ml.Transforms.FeaturizeByAutoencoder(resume).Fit(train);
+        Assert.AreEqual(1, callbacks, "only epoch 3 is trained");
+        Assert.AreEqual(3, resumed.Model.Network.History.Count);
+        CollectionAssert.AreEqual(straight.Model.Network.Layers.SelectMany(l => l.Weight).ToArray(), resumed.Model.Network.Layers.SelectMany(l => l.Weight).ToArray());
+    }
+
+    [TestMethod]
     public void CodeFeedsAnMLNetTrainerAndTheZipRoundTrips()
     {
         var ml = new MLContext(seed: 1);
