@@ -17,8 +17,9 @@ internal sealed class DenseInference : InferenceLayer
 
     public DenseInference(LayerParameters parameters, int inputSize, int outputSize, Activation? activation) : base(inputSize, outputSize, activation)
     {
-        _weight = parameters.Weight;
-        _bias = parameters.Bias;
+        // Copies: the model's public arrays may be changed by a caller; scoring must not change with them.
+        _weight = (float[])parameters.Weight.Clone();
+        _bias = (float[])parameters.Bias.Clone();
     }
 
     protected override void Linear(ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> scratch)

@@ -72,6 +72,85 @@ public sealed class ModelZipTests
         Assert.IsTrue(rejected > 500, "most mutations must be detected");
     }
 
+    /// <summary>The committed zip with the classifier transformer's Model.key passed through <paramref name="edit"/>.</summary>
+    private static byte[] WithEditedTransformer(Func<byte[], byte[]> edit)
+    {
+        using var copy = new MemoryStream();
+        copy.Write(File.ReadAllBytes(Asset("sdtp-model-format-1.zip")));
+        using (var zip = new System.IO.Compression.ZipArchive(copy, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.GetEntry("TransformerChain/Transform_001/Model.key")!;
+            byte[] bytes;
+            using (var s = entry.Open())
+            using (var m = new MemoryStream())
+            {
+                s.CopyTo(m);
+                bytes = m.ToArray();
+            }
+            entry.Delete();
+            using var w = zip.CreateEntry("TransformerChain/Transform_001/Model.key").Open();
+            w.Write(edit(bytes));
+        }
+        return copy.ToArray();
+    }
+
+    private static Exception LoadFails(byte[] zip)
+    {
+        try
+        {
+            new MLContext().Model.Load(new MemoryStream(zip), out _);
+        }
+        catch (Exception e) when (e is not AssertFailedException)
+        {
+            return e;
+        }
+        Assert.Fail("the damaged model loaded");
+        return null!;
+    }
+
+    [TestMethod]
+    public void NewerFormatsForeignModelsAndNonZipsAreRejectedByModelLoad()
+    {
+        // ML.NET's version header: the 8-byte model signature, then the written and the readable-by versions.
+        int at = -1;
+        byte[] Find(byte[] b)
+        {
+            at = b.AsSpan().IndexOf("TPNETCLS"u8);
+            Assert.IsTrue(at > 0, "the transformer's model signature is in its Model.key");
+            return b;
+        }
+        var newer = WithEditedTransformer(b =>
+        {
+            Find(b);
+            BitConverter.TryWriteBytes(b.AsSpan(at + 8), 0x00020001u);    // written by format 2.1
+            BitConverter.TryWriteBytes(b.AsSpan(at + 12), 0x00020001u);   // readable only by 2.1 and later
+            return b;
+        });
+        var e = LoadFails(newer);
+        Console.WriteLine($"newer format: {e.GetBaseException().Message}");
+        StringAssert.Contains(e.ToString(), "cannot be read by this version of Microsoft.ML.TargetProp", "the error says the model is too new for this library");
+
+        var foreign = WithEditedTransformer(b =>
+        {
+            Find(b);
+            "SOMEMODL"u8.CopyTo(b.AsSpan(at));
+            return b;
+        });
+        e = LoadFails(foreign);
+        Console.WriteLine($"foreign signature: {e.GetBaseException().Message}");
+
+        using (var other = new MemoryStream())
+        {
+            using (var zip = new System.IO.Compression.ZipArchive(other, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            using (var w = new StreamWriter(zip.CreateEntry("readme.txt").Open()))
+                w.Write("not a model");
+            e = LoadFails(other.ToArray());
+            Console.WriteLine($"a zip that is not a model: {e.GetType().Name}: {e.Message}");
+        }
+        e = LoadFails(System.Text.Encoding.UTF8.GetBytes("model.zip is a text file"));
+        Console.WriteLine($"not a zip: {e.GetType().Name}: {e.Message}");
+    }
+
     internal static byte[] Mutate(byte[] original, Random random, int trial)
     {
         switch (trial % 4)
@@ -109,18 +188,27 @@ public sealed class ModelZipTests
         var data = ml.Data.LoadFromEnumerable(rows);
         var serial = ml.Data.CreateEnumerable<DigitPrediction>(model.Transform(data), reuseRowObject: false).ToArray();
         var results = new DigitPrediction[8][];
-        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        // Eight dedicated threads released together (the thread pool of a 2-core machine would not start 8 at once).
+        using var start = new System.Threading.Barrier(8);
+        var threads = Enumerable.Range(0, 8).Select(t => new System.Threading.Thread(() =>
         {
-            if (t % 2 == 0)
+            try
             {
-                results[t] = ml.Data.CreateEnumerable<DigitPrediction>(model.Transform(data), reuseRowObject: false).ToArray();
+                var engine = t % 2 == 1 ? ml.Model.CreatePredictionEngine<MnistRow, DigitPrediction>(model) : null;
+                start.SignalAndWait();
+                results[t] = engine is null
+                    ? ml.Data.CreateEnumerable<DigitPrediction>(model.Transform(data), reuseRowObject: false).ToArray()
+                    : rows.Select(r => engine.Predict(r)).Select(p => new DigitPrediction { PredictedLabel = p.PredictedLabel, Score = p.Score.ToArray() }).ToArray();
             }
-            else
+            catch (Exception e)
             {
-                var engine = ml.Model.CreatePredictionEngine<MnistRow, DigitPrediction>(model);
-                results[t] = rows.Select(r => engine.Predict(r)).Select(p => new DigitPrediction { PredictedLabel = p.PredictedLabel, Score = p.Score.ToArray() }).ToArray();
+                errors.Enqueue(e);
             }
-        });
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => Assert.IsTrue(t.Join(TimeSpan.FromMinutes(5)), "a scoring thread hung"));
+        Assert.IsTrue(errors.IsEmpty, string.Join("\n", errors));
         for (int t = 0; t < 8; t++)
         for (int i = 0; i < serial.Length; i++)
         {
