@@ -169,10 +169,7 @@ public static class Plots
 
     private static void Save(Plot plot, string path, int width, int height)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = full + ".tmp.png";
-        plot.SavePng(tmp, width, height);
-        File.Move(tmp, full, overwrite: true);
+        byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
     }
 }

@@ -220,9 +220,7 @@ public static class AutoencodeCommand
         }
         md.AppendLine();
         md.AppendLine($"Command: `tpnet {string.Join(" ", parse.Tokens.Select(t => t.Value.Contains(' ') ? $"\"{t.Value}\"" : t.Value))}`");
-        string path = Path.Combine(output, "autoencode.md");
-        File.WriteAllText(path + ".tmp", md.ToString());
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(output, "autoencode.md"), md.ToString());
     }
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);

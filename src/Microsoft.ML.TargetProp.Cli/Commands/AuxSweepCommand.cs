@@ -115,17 +115,11 @@ public static class AuxSweepCommand
                 F(r.Final, "R"), r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds, "F2")));
             md.AppendLine($"| {r.Size} | {F(100 * r.Best)} ({r.BestEpoch}) | {F(100 * r.Final)} | {r.Epochs} | {F(r.Seconds, "F1")} | `{r.Command}` |");
         }
-        WriteAtomically(Path.Combine(output, "aux-sweep.csv"), csv.ToString());
-        WriteAtomically(Path.Combine(output, "aux-sweep.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(output, "aux-sweep.csv"), csv.ToString());
+        AtomicFile.WriteAllText(Path.Combine(output, "aux-sweep.md"), md.ToString());
         var sorted = rows.OrderBy(r => r.Size).ToList();
         double[] x = sorted.Select(r => (double)r.Size).ToArray();
         Plots.Lines(x, new[] { ("best test accuracy %", sorted.Select(r => 100 * r.Best).ToArray()), ("final test accuracy %", sorted.Select(r => 100 * r.Final).ToArray()) },
             $"{what}: accuracy against auxiliary output size (Figure 4)", "auxiliary output units k", "test accuracy %", Path.Combine(output, "aux-sweep.png"));
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 }

@@ -118,8 +118,6 @@ public static class ReproduceCommand
         foreach (var (cell, o) in rows)
             md.AppendLine($"| {cell.Architecture} | {cell.Algorithm} | {cell.Schedule} | {F(cell.TestErrorPercent)} | {F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch}) | {F(100 * o.Test.Error)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
         Directory.CreateDirectory(output);
-        string path = Path.Combine(output, "results.md");
-        File.WriteAllText(path + ".tmp", md.ToString());
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(output, "results.md"), md.ToString());
     }
 }

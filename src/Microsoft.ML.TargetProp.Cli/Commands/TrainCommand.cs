@@ -215,11 +215,7 @@ public static class TrainCommand
         return new ImageShape(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Writes JSON to a temporary file and renames it over <paramref name="path"/>.</summary>
-    public static void WriteJsonAtomically(string path, object value)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>Writes <paramref name="value"/> as indented JSON to <paramref name="path"/> atomically (<see cref="AtomicFile"/>).</summary>
+    public static void WriteJsonAtomically(string path, object value) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 }
