@@ -21,19 +21,40 @@ public sealed class TpnetCommandTests
 
     private static (int Code, string Error) RunWithEnvironment(string? variable, params string[] args)
     {
+        var (code, _, error) = RunCapturing(variable, args);
+        return (code, error);
+    }
+
+    /// <summary>Runs tpnet and returns its exit code, stdout and stderr.</summary>
+    private static (int Code, string Output, string Error) RunCapturing(string? variable, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(StartInfo(variable, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(300_000), "tpnet hung: " + string.Join(" ", args));
+        return (process.ExitCode, stdout.Result, error);
+    }
+
+    /// <summary>How tests start tpnet: <c>dotnet tpnet.dll ARGS</c> in the repository root, without $TARGETPROP_DATA.</summary>
+    private static System.Diagnostics.ProcessStartInfo StartInfo(string? variable, string[] args, params string[] prefix)
+    {
         Assert.IsTrue(File.Exists(Tpnet), $"tpnet not built at {Tpnet}");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestSetup.RepoRoot };
+        var start = new System.Diagnostics.ProcessStartInfo(prefix.Length > 0 ? prefix[0] : "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestSetup.RepoRoot,
+        };
+        foreach (var p in prefix.Skip(1)) start.ArgumentList.Add(p);
+        if (prefix.Length > 0) start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Tpnet);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment.Remove("TARGETPROP_DATA");
         if (variable is not null) start.Environment[variable] = "1";
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        Assert.IsTrue(process.WaitForExit(300_000), "tpnet hung: " + string.Join(" ", args));
-        stdout.Wait();
-        return (process.ExitCode, error);
+        return start;
     }
+
+    /// <summary>Temporary files tpnet's atomic writes left behind (none expected).</summary>
+    private static string[] LeftoverTemporaryFiles(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f).Contains(".tmp", StringComparison.Ordinal)).ToArray();
 
     private static void AssertPng(string path)
     {
@@ -105,6 +126,66 @@ public sealed class TpnetCommandTests
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
         Assert.AreEqual(2, json.RootElement.GetProperty("history").GetArrayLength(), "the resumed run continues at epoch 2");
         CollectionAssert.AreNotEqual(before, File.ReadAllBytes(checkpoint));
+    }
+
+    [TestMethod]
+    public void CtrlCStopsTrainingAfterTheCurrentBatchAndStillWritesTheModelAndMetrics()
+    {
+        string output = TestSetup.TempFolder();
+        // env --default-signal=INT: a process started from a background job inherits SIGINT as ignored, and .NET then
+        // keeps ignoring it; an interactive terminal's Ctrl+C reaches tpnet with the default disposition, as here.
+        var start = StartInfo(null, new[] { "train", "--arch", "mnist-fc", "--algorithm", "bp", "--epochs", "10000", "--train-limit", "500", "--test-limit", "100",
+            "--threads", "1", "--output", output }, "env", "--default-signal=INT");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var started = new System.Threading.ManualResetEventSlim();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lines.Enqueue(e.Data);
+            if (e.Data.StartsWith("1\t", StringComparison.Ordinal)) started.Set();   // the first epoch's row
+        };
+        process.BeginOutputReadLine();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            Assert.IsTrue(started.Wait(120_000), "training did not start: " + string.Join("\n", lines));
+            using (var kill = System.Diagnostics.Process.Start("kill", new[] { "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!)
+                kill.WaitForExit();
+            Assert.IsTrue(process.WaitForExit(60_000), "tpnet did not stop after SIGINT");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+        }
+        process.WaitForExit();
+        string error = stderr.Result;
+        Assert.AreEqual(130, process.ExitCode, error);
+        StringAssert.Contains(error, "Ctrl+C");
+        Assert.IsTrue(lines.Any(l => l.Contains("Interrupted", StringComparison.Ordinal)), string.Join("\n", lines));
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
+        {
+            Assert.IsTrue(json.RootElement.GetProperty("cancelled").GetBoolean(), "metrics.json must say the run was cancelled");
+            int epochs = json.RootElement.GetProperty("history").GetArrayLength();
+            Assert.IsTrue(epochs is >= 1 and < 10000, $"{epochs} epochs recorded");
+        }
+        var model = new MLContext().Model.Load(Path.Combine(output, "model.zip"), out _);
+        Assert.IsInstanceOfType<Microsoft.ML.TargetProp.Transforms.TargetPropTransformer>(model);
+        AssertPng(Path.Combine(output, "learning_curve.png"));
+        Assert.AreEqual(0, LeftoverTemporaryFiles(output).Length, string.Join(", ", LeftoverTemporaryFiles(output)));
+    }
+
+    [TestMethod]
+    public void AFailedWriteNamesTheFileAndLeavesNoTemporaryFile()
+    {
+        string output = TestSetup.TempFolder();
+        Directory.CreateDirectory(Path.Combine(output, "metrics.json"));   // the rename over it must fail
+        var (code, error) = Run("train", "--arch", "fc(16)", "--epochs", "1", "--train-limit", "200", "--test-limit", "100", "--threads", "1", "--output", output);
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, "metrics.json");
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
+        Assert.AreEqual(0, LeftoverTemporaryFiles(output).Length, string.Join(", ", LeftoverTemporaryFiles(output)));
+        Assert.IsTrue(File.Exists(Path.Combine(output, "model.zip")), "files written before the failure stay");
     }
 
     [TestMethod]
