@@ -155,17 +155,19 @@ public static class AutoencodeCommand
     private static int Evaluate(ParseResult parse)
     {
         var paths = parse.GetValue(ModelOption)!;
+        if (paths.Length == 0) throw new ArgumentException("--model needs at least one autoencoder zip written by 'tpnet autoencode train'.");
         int digits = parse.GetValue(DigitsOption);
         if (digits < 1) throw new ArgumentOutOfRangeException("--digits", $"--digits must be ≥ 1; got {digits}.");
         string dataset = parse.GetValue(DatasetOption)!;
         string output = parse.GetValue(OutputOption)!;
-        var (_, testSet) = new DatasetLocator(parse.GetValue(DataDirOption)).Load(dataset, trainLimit: 1, parse.GetValue(TestLimitOption));
         var ml = new MLContext();
+        var loaded = paths.Select(path => (Path: path, Transformer: ModelZip.LoadAutoencoder(ml, path))).ToList();
+        // Image folders are decoded at the (first) model's input shape.
+        var (_, testSet) = new DatasetLocator(parse.GetValue(DataDirOption), loaded[0].Transformer.Model.InputShape).Load(dataset, trainLimit: 1, parse.GetValue(TestLimitOption));
         var models = new List<(string Name, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model)>();
         var table = new Table().AddColumns("model", "algorithm", "code units", "test ‖x−x̂‖²");
-        foreach (var path in paths)
+        foreach (var (path, transformer) in loaded)
         {
-            var transformer = ModelZip.LoadAutoencoder(ml, path);
             if (transformer.Model.InputShape.Size != testSet.Shape.Size)
                 throw new InvalidDataException($"'{path}' reconstructs {transformer.Model.InputShape} ({transformer.Model.InputShape.Size} values) but {dataset} images have {testSet.Shape.Size}.");
             double error = ReconstructionError(transformer.Network, testSet);
