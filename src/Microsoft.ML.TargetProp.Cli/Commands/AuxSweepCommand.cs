@@ -60,6 +60,7 @@ public static class AuxSweepCommand
                     Threads = parse.GetValue(ThreadsOption),
                     TrainLimit = parse.GetValue(TrainLimitOption),
                     TestLimit = parse.GetValue(TestLimitOption),
+                    DataDir = parse.GetValue(DataDirOption),
                     AuxiliaryUnits = size,
                 };
                 if (done.FirstOrDefault(r => r.Size == size) is { } previous)

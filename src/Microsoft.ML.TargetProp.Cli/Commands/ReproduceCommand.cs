@@ -54,6 +54,7 @@ public static class ReproduceCommand
                     Threads = parse.GetValue(ThreadsOption),
                     TrainLimit = parse.GetValue(TrainLimitOption),
                     TestLimit = parse.GetValue(TestLimitOption),
+                    DataDir = parse.GetValue(DataDirOption),
                 };
                 string folder = Path.Combine(output, $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}");
                 var outcome = Finished(request, folder);

@@ -19,7 +19,7 @@ public static class TrainCommand
     /// <summary>Outcome of one run.</summary>
     public sealed record Outcome(TrainRequest Request, TrainingResult Result, EvaluationResult Test, double BestTestAccuracy, int BestEpoch, double MedianEpochSeconds);
 
-    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files", DefaultValueFactory = _ => "mnist" };
+    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files or of images (CLASS/*.png|jpg, or train/ and test/; see --image-size)", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = "bp, fa, dfa, dtp, sdtp or ao-sdtp", DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
@@ -75,8 +75,10 @@ public static class TrainCommand
                 TrainLimit = parse.GetValue(TrainLimitOption),
                 TestLimit = parse.GetValue(TestLimitOption),
                 CheckpointEvery = parse.GetValue(CheckpointOption),
+                ImageSize = ParseImageShape(parse.GetValue(ImageSizeOption)),
+                DataDir = parse.GetValue(DataDirOption),
             };
-            var outcome = Run(request, new DatasetLocator(parse.GetValue(DataDirOption), ParseImageShape(parse.GetValue(ImageSizeOption))), parse.GetValue(OutputOption)!,
+            var outcome = Run(request, new DatasetLocator(request.DataDir, request.ImageSize), parse.GetValue(OutputOption)!,
                 parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation, parse.GetValue(ResumeOption));
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Test accuracy {0:P2}[/] (error {1:P2}); best per-epoch accuracy {2:P2} at epoch {3}; median {4:F1} s/epoch.",
                 outcome.Test.Accuracy, outcome.Test.Error, outcome.BestTestAccuracy, outcome.BestEpoch, outcome.MedianEpochSeconds);
@@ -91,6 +93,7 @@ public static class TrainCommand
     /// <summary>Runs one training: loads data, trains with a per-epoch table, evaluates, writes metrics.json into <paramref name="output"/>.</summary>
     public static Outcome Run(TrainRequest request, DatasetLocator locator, string output, double validationFraction, int? earlyStopping, CancellationToken cancellation, bool resume = false)
     {
+        request = request with { ValidationFraction = validationFraction, EarlyStopping = earlyStopping };   // recorded in metrics.json's command
         string checkpoint = Path.Combine(output, "checkpoint.ckpt");
         if (request.CheckpointEvery is < 1)
             throw new ArgumentOutOfRangeException("--checkpoint-every", $"--checkpoint-every must be ≥ 1; got {request.CheckpointEvery}.");
@@ -179,7 +182,7 @@ public static class TrainCommand
         var model = trainer.Network.ToModelParameters(options.Algorithm, options.HyperParameters, result.History);
         ModelZip.Save(new Microsoft.ML.MLContext(request.Seed), model, train.ClassNames, Path.Combine(output, "model.zip"));
         if (result.History.Count > 0)
-            Plots.LearningCurve(result.History, $"{options.Algorithm} on {request.Dataset}, {spec}", Path.Combine(output, "learning_curve.png"));
+            Plots.LearningCurve(result.History, $"{options.Algorithm} on {request.Dataset}, {spec}", Path.Combine(output, "learning_curve.png"), validationFraction > 0 ? "validation" : "test");
         var seconds = result.History.Select(h => h.Seconds).OrderBy(s => s).ToArray();
         double median = seconds.Length == 0 ? double.NaN : seconds[seconds.Length / 2];
         var outcome = new Outcome(request, result, testResult, best, bestEpoch, median);

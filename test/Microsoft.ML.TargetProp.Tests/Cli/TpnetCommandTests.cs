@@ -193,16 +193,52 @@ public sealed class TpnetCommandTests
     {
         string images = ImageFolderPipelineTests.WriteMnistPngs(20);
         string output = TestSetup.TempFolder();
-        var (code, error) = Run("train", "--dataset", images, "--image-size", "1x28x28", "--arch", Arch, "--epochs", "1", "--threads", "1", "--lr", "0.002", "--output", output);
+        string dataDir = TestSetup.TempFolder();
+        var (code, error) = Run("train", "--dataset", images, "--image-size", "1x28x28", "--arch", Arch, "--epochs", "1", "--threads", "1", "--lr", "0.002",
+            "--validation-fraction", "0.25", "--early-stopping", "4", "--data-dir", dataDir, "--output", output);
         Assert.AreEqual(0, code, error);
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
-        Assert.IsTrue(json.RootElement.GetProperty("testAccuracy").GetDouble() > 0, "the 20 % held-out images were scored");
+        double testAccuracy;
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
+        {
+            testAccuracy = json.RootElement.GetProperty("testAccuracy").GetDouble();
+            Assert.IsTrue(testAccuracy > 0, "the 20 % held-out images were scored");
+            // metrics.json's command reproduces the run: every option that changes it is there.
+            string command = json.RootElement.GetProperty("command").GetString()!;
+            foreach (var expected in new[] { "--image-size 1x28x28", "--validation-fraction 0.25", "--early-stopping 4", $"--data-dir {dataDir}", $"--dataset {images}", "--lr 0.002" })
+                StringAssert.Contains(command, expected);
+            Assert.IsFalse(command.Contains("--device", StringComparison.Ordinal), "defaults are left out: " + command);
+        }
         var png = Directory.GetFiles(images, "*.png", SearchOption.AllDirectories)[0];
         (code, error) = Run("predict", Path.Combine(output, "model.zip"), png);
         Assert.AreEqual(0, code, error);
+        // evaluate decodes the folder at the model's 1x28x28 (not 3 channels at the images' size) and scores the same test split.
+        string evaluated = TestSetup.TempFolder();
+        (code, error) = Run("evaluate", Path.Combine(output, "model.zip"), "--dataset", images, "--output", evaluated);
+        Assert.AreEqual(0, code, error);
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(evaluated, "evaluation.json"))))
+        {
+            Assert.AreEqual(40, json.RootElement.GetProperty("examples").GetInt32());
+            Assert.AreEqual(testAccuracy, json.RootElement.GetProperty("microAccuracy").GetDouble(), 1e-9);
+        }
+        AssertPng(Path.Combine(evaluated, "confusion_matrix.png"));
         (code, error) = Run("train", "--dataset", images, "--image-size", "2x28x28");
         Assert.AreNotEqual(0, code);
         StringAssert.Contains(error, "--image-size");
+    }
+
+    [TestMethod]
+    public void ACorruptImageFileIsNamedInAOneLineError()
+    {
+        string images = ImageFolderPipelineTests.WriteMnistPngs(2);
+        string corrupt = Path.Combine(images, "three", "x.png");
+        File.WriteAllBytes(corrupt, Enumerable.Range(0, 500).Select(i => (byte)(i * 37 + 11)).ToArray());
+        foreach (var size in new[] { new[] { "--image-size", "1x28x28" }, Array.Empty<string>() })
+        {
+            var (code, error) = Run(new[] { "train", "--dataset", images, "--arch", "fc(16)", "--epochs", "1", "--threads", "1", "--output", TestSetup.TempFolder() }.Concat(size).ToArray());
+            Assert.AreEqual(2, code, error);
+            StringAssert.Contains(error, corrupt);
+            Assert.AreEqual(1, error.Trim().Split('\n').Length, $"one line expected, got: {error}");
+        }
     }
 
     [TestMethod]
