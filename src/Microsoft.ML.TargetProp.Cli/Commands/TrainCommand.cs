@@ -19,6 +19,9 @@ public static class TrainCommand
     /// <summary>Outcome of one run.</summary>
     public sealed record Outcome(TrainRequest Request, TrainingResult Result, EvaluationResult Test, double BestTestAccuracy, int BestEpoch, double MedianEpochSeconds);
 
+    /// <summary>The exit code of a run that diverged (NaN/Inf); the last good weights were still written.</summary>
+    public const int DivergedExitCode = 3;
+
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files or of images (CLASS/*.png|jpg, or train/ and test/; see --image-size)", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = "bp, fa, dfa, dtp, sdtp or ao-sdtp", DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
@@ -85,7 +88,7 @@ public static class TrainCommand
             if (outcome.Result.Cancelled)
                 AnsiConsole.MarkupLine("[yellow]Interrupted: the epochs completed so far were saved.[/]");
             AnsiConsole.MarkupLine("Wrote {0}", Markup.Escape(Path.Combine(parse.GetValue(OutputOption)!, "{model.zip, metrics.json, learning_curve.png}")));
-            return Task.FromResult(outcome.Result.Divergence is null ? 0 : 3);
+            return Task.FromResult(outcome.Result.Divergence is null ? 0 : DivergedExitCode);
         });
         return command;
     }

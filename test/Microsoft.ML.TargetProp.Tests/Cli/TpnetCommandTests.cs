@@ -311,6 +311,23 @@ public sealed class TpnetCommandTests
     }
 
     [TestMethod]
+    public void AutoencodeGoesOnAfterAnAlgorithmDivergesAndExitsLikeTrainOnDivergence()
+    {
+        string output = TestSetup.TempFolder();
+        // σ = 1e30 makes DTP's inverse loss overflow in epoch 1; BP has no inverses and trains normally.
+        var (code, error) = Run("autoencode", "train", "--algorithms", "dtp,bp", "--sigma", "1e30", "--hidden", "fc(32) fc(8) fc(32)", "--epochs", "1",
+            "--train-limit", "200", "--test-limit", "50", "--threads", "1", "--output", output);
+        Assert.AreEqual(3, code, error);
+        StringAssert.Contains(error, "dtp diverged");
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
+        Assert.IsTrue(File.Exists(Path.Combine(output, "bp", "autoencoder.zip")), "the algorithm after the diverged one still ran");
+        Assert.IsFalse(File.Exists(Path.Combine(output, "dtp", "autoencoder.zip")));
+        var report = File.ReadAllText(Path.Combine(output, "autoencode.md"));
+        StringAssert.Contains(report, "| bp |");
+        StringAssert.Contains(report, "Diverged: dtp");
+    }
+
+    [TestMethod]
     public void AuxSweepTrainsEachSizeAndDrawsFigure4()
     {
         string output = TestSetup.TempFolder();
