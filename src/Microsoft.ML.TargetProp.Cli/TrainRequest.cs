@@ -141,6 +141,13 @@ public sealed record TrainRequest
         return string.Join(" ", parts);
     }
 
+    /// <summary>
+    /// A short key of everything that determines the run: a hash of <see cref="ToCommandLine"/> without <c>--data-dir</c>
+    /// (where the files live does not change them). Resumable commands compare it to skip only work done with the same settings.
+    /// </summary>
+    public string SettingsKey =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes((this with { DataDir = null }).ToCommandLine())))[..16];
+
     /// <summary>Quotes a path or name for a POSIX shell when it holds spaces or shell metacharacters.</summary>
     private static string Quote(string value) =>
         value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || "-_./:,+=@%".Contains(c)) ? value : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

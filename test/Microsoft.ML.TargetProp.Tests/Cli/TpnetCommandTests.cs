@@ -349,6 +349,26 @@ public sealed class TpnetCommandTests
         var resumed = File.ReadAllLines(Path.Combine(output, "aux-sweep.csv"));
         CollectionAssert.AreEqual(new[] { "0,", "8,", "32," }, resumed.Skip(1).Select(l => l[..(l.IndexOf(',') + 1)]).ToArray());
         Assert.AreEqual(lines[2], resumed[3], "k = 32's row is kept as it was");
+
+        // A row cut short by Ctrl+C (cancelled = 1) is trained again; rows from other settings are not skipped.
+        var header = resumed[0].Split(',');
+        int cancelledColumn = Array.IndexOf(header, "cancelled");
+        Assert.IsTrue(cancelledColumn > 0 && header.Contains("settings"), resumed[0]);
+        var interrupted = resumed[1].Split(',');
+        Assert.AreEqual("0", interrupted[cancelledColumn]);
+        interrupted[cancelledColumn] = "1";
+        File.WriteAllLines(Path.Combine(output, "aux-sweep.csv"), new[] { resumed[0], string.Join(",", interrupted), resumed[2], resumed[3] });
+        var zero = File.GetLastWriteTimeUtc(Path.Combine(output, "aux-0", "model.zip"));
+        (code, error) = Run("aux-sweep", "--sizes", "32,0,8", "--arch", "fc(32)", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
+        Assert.AreEqual(0, code, error);
+        Assert.AreNotEqual(zero, File.GetLastWriteTimeUtc(Path.Combine(output, "aux-0", "model.zip")), "the interrupted k = 0 was not retrained");
+        Assert.AreEqual(written, File.GetLastWriteTimeUtc(Path.Combine(output, "aux-32", "model.zip")), "k = 32 was retrained");
+        Assert.AreEqual("0", File.ReadAllLines(Path.Combine(output, "aux-sweep.csv"))[1].Split(',')[cancelledColumn]);
+
+        (code, error) = Run("aux-sweep", "--sizes", "32", "--arch", "fc(32)", "--epochs", "1", "--seed", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
+        Assert.AreEqual(0, code, error);
+        Assert.AreNotEqual(written, File.GetLastWriteTimeUtc(Path.Combine(output, "aux-32", "model.zip")), "k = 32 from --seed 0 was reused for --seed 1");
+        Assert.AreEqual(0, LeftoverTemporaryFiles(output).Length);
     }
 
     [TestMethod]
