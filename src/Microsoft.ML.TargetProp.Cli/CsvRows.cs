@@ -11,6 +11,8 @@ namespace Microsoft.ML.TargetProp.Cli;
 /// </summary>
 internal static class CsvRows
 {
+    private static readonly HashSet<string> Warned = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Parses every data row of <paramref name="path"/> (none when the file does not exist) with <paramref name="parse"/>;
     /// rows with fewer than <paramref name="minimumFields"/> fields, or that <paramref name="parse"/> rejects with a
@@ -34,7 +36,8 @@ internal static class CsvRows
             }
             catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException)
             {
-                Warnings.Write($"'{path}' line {number} is truncated or garbled ({e.Message}); the row is ignored.");
+                if (Warned.Add($"{Path.GetFullPath(path)}:{number}"))   // once per line, however often the file is read
+                    Warnings.Write($"'{path}' line {number} is truncated or garbled ({e.Message}); the row is ignored.");
             }
         }
         return rows;
@@ -43,13 +46,17 @@ internal static class CsvRows
     /// <summary>
     /// Appends <paramref name="row"/> to <paramref name="path"/> (with <paramref name="header"/> first when the file is new)
     /// by rewriting the file atomically; a last line without a line end (a truncated row) is ended first, so the new
-    /// row never merges into it.
+    /// row never merges into it, and an older header that lacks trailing columns of <paramref name="header"/> is replaced.
     /// </summary>
     public static void Append(string path, string header, string row)
     {
         string existing = File.Exists(path) ? File.ReadAllText(path) : "";
         if (existing.Length == 0) existing = header + "\n";
         else if (!existing.EndsWith('\n')) existing += "\n";
+        int firstLineEnd = existing.IndexOf('\n', StringComparison.Ordinal);
+        string firstLine = existing[..firstLineEnd];
+        if (firstLine != header && header.StartsWith(firstLine + ",", StringComparison.Ordinal))
+            existing = header + existing[firstLineEnd..];
         AtomicFile.WriteAllText(path, existing + row + "\n");
     }
 }
