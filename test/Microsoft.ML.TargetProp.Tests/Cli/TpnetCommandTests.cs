@@ -411,10 +411,21 @@ public sealed class TpnetCommandTests
         AssertPng(Path.Combine(output, "learning_curves.png"));
         // A rerun with the same command resumes: the finished cell is not retrained and the report is the same.
         var trained = File.GetLastWriteTimeUtc(Path.Combine(output, "mnist-fc-bp-parallel", "model.zip"));
-        (code, error) = Run("reproduce", "--arch", "mnist-fc", "--only", "bp", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
+        (code, string stdout, error) = RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "bp", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "--output", output);
         Assert.AreEqual(0, code, error);
         Assert.AreEqual(trained, File.GetLastWriteTimeUtc(Path.Combine(output, "mnist-fc-bp-parallel", "model.zip")), "the finished cell was retrained");
         Assert.AreEqual(report, File.ReadAllText(Path.Combine(output, "results.md")));
+        // The console lists the exact command of every row, also of cells resumed from an earlier run.
+        var commandLine = stdout.Split('\n').SingleOrDefault(l => l.Contains("-- train --dataset mnist --algorithm bp --arch \"mnist-fc\"", StringComparison.Ordinal));
+        Assert.IsNotNull(commandLine, stdout);
+        StringAssert.Contains(commandLine, "--train-limit 300 --test-limit 100 (finished earlier, not rerun)");
+
+        // Another dataset than MNIST: a warning that the paper's numbers are MNIST's.
+        string folder = TestSetup.TempFolder();
+        foreach (var f in Directory.GetFiles(TestSetup.MnistFolder)) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+        (code, error) = Run("reproduce", "--arch", "mnist-fc", "--only", "bp", "--dataset", folder, "--epochs", "1", "--train-limit", "100", "--test-limit", "50", "--threads", "1", "--output", TestSetup.TempFolder());
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "MNIST's");
 
         string data = TestSetup.TempFolder();
         (code, error) = Run("data", "fetch", "mnist", "--from", TestSetup.MnistFolder, "--data-dir", data);
@@ -441,6 +452,8 @@ public sealed class TpnetCommandTests
     [DataRow(new[] { "aux-sweep", "--sizes", "0,-4" }, "-4")]
     [DataRow(new[] { "autoencode", "train", "--algorithms", "bp,sgd" }, "sgd")]
     [DataRow(new[] { "autoencode", "evaluate", "--model", "missing-autoencoder.zip" }, "missing-autoencoder.zip")]
+    [DataRow(new[] { "reproduce", "--arch", "cifar-lc" }, "only for mnist-lc and mnist-fc")]
+    [DataRow(new[] { "reproduce", "--arch", "mnist-fc", "--only", "sgd" }, "--only 'sgd'")]
     public void BadArgumentsGiveAOneLineErrorAndANonZeroExitCode(string[] args, string expected)
     {
         var (code, error) = Run(args);
