@@ -152,22 +152,26 @@ public static class TrainCommand
         string[] columns = { "epoch", "train loss", "train acc", monitorName, "inverse loss", "angle° per layer", "s" };
         if (AnsiConsole.Profile.Capabilities.Interactive)
         {
-            // A live table with a progress bar (epochs done, ETA) below it.
-            var table = new Table().AddColumns(columns);
+            // Each epoch's row printed once, above a progress bar that advances per minibatch (so the ETA shows during
+            // epoch 1 already) and names the epoch in progress.
+            var widths = columns.Select(c => Math.Max(c.Length, c is "epoch" or "s" ? 5 : 8)).ToArray();
+            string Aligned(string[] cells) => string.Join("  ", cells.Select((c, i) => c.PadLeft(widths[i])));
+            AnsiConsole.WriteLine(Aligned(columns));
+            int passes = options.HyperParameters.Schedule == TrainingSchedule.Alternating && trainer.Algorithm.HasInverses ? 2 : 1;
+            long batches = (long)((train.Count + options.BatchSize - 1) / options.BatchSize) * passes * Math.Max(0, options.Epochs - trainer.CompletedEpochs);
             AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(context =>
                 {
-                    var task = context.AddTask("epochs", maxValue: options.Epochs);
+                    var task = context.AddTask(EpochLabel(trainer.CompletedEpochs + 1, options.Epochs), maxValue: Math.Max(1, batches));
                     result = trainer.Fit(train, monitor, m =>
                     {
                         OnEpoch(m);
-                        table.AddRow(Row(m));
-                        AnsiConsole.Write(new Table().AddColumns(columns).AddRow(Row(m)).HideHeaders().NoBorder());
-                        task.Value = m.Epoch;
-                    }, stop.Token);
+                        AnsiConsole.WriteLine(Aligned(Row(m)));
+                        task.Description = EpochLabel(Math.Min(m.Epoch + 1, options.Epochs), options.Epochs);
+                    }, stop.Token, beforeBatch: () => task.Increment(1));
+                    task.StopTask();
                 });
-            AnsiConsole.Write(table);
         }
         else
         {
@@ -210,6 +214,8 @@ public static class TrainCommand
         });
         return outcome;
     }
+
+    private static string EpochLabel(int epoch, int epochs) => string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}");
 
     /// <summary>Parses "CxHxW" (e.g. 1x28x28); null stays null.</summary>
     public static ImageShape? ParseImageShape(string? text)

@@ -65,8 +65,9 @@ public sealed class TpnetCommandTests
 
     private static string Train(string output, params string[] extra)
     {
-        var (code, error) = Run(new[] { "train", "--arch", Arch, "--epochs", "1", "--train-limit", "300", "--test-limit", "200", "--threads", "1", "--output", output }.Concat(extra).ToArray());
+        var (code, stdout, error) = RunCapturing(null, new[] { "train", "--arch", Arch, "--epochs", "1", "--train-limit", "300", "--test-limit", "200", "--threads", "1", "--output", output }.Concat(extra).ToArray());
         Assert.AreEqual(0, code, error);
+        Assert.AreEqual(1, stdout.Split('\n').Count(l => l.StartsWith("1\t", StringComparison.Ordinal)), "each epoch's row is printed once: " + stdout);
         return Path.Combine(output, "model.zip");
     }
 
@@ -173,6 +174,36 @@ public sealed class TpnetCommandTests
         Assert.IsInstanceOfType<Microsoft.ML.TargetProp.Transforms.TargetPropTransformer>(model);
         AssertPng(Path.Combine(output, "learning_curve.png"));
         Assert.AreEqual(0, LeftoverTemporaryFiles(output).Length, string.Join(", ", LeftoverTemporaryFiles(output)));
+    }
+
+    [TestMethod]
+    public void OnATerminalTrainShowsABatchLevelProgressBarAndEachEpochRowOnce()
+    {
+        if (!File.Exists("/usr/bin/script")) Assert.Inconclusive("util-linux 'script' (a pseudo-terminal) is not installed");
+        string output = TestSetup.TempFolder();
+        string command = $"dotnet {Tpnet} train --arch fc(32) --epochs 2 --train-limit 2000 --test-limit 100 --threads 1 --output {output}";
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = TestSetup.RepoRoot };
+        foreach (var a in new[] { "-qfec", command.Replace("(", "\\(", StringComparison.Ordinal).Replace(")", "\\)", StringComparison.Ordinal), "/dev/null" }) start.ArgumentList.Add(a);
+        start.Environment.Remove("TARGETPROP_DATA");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(300_000), "tpnet hung");
+        Assert.AreEqual(0, process.ExitCode, error + stdout.Result);
+        string screen = System.Text.RegularExpressions.Regex.Replace(stdout.Result, "\u001b\\[[0-9;?]*[A-Za-z]", "");
+        var lines = screen.Split('\r', '\n').Select(l => l.Trim()).ToArray();
+        foreach (var epoch in new[] { "1", "2" })
+            Assert.AreEqual(1, lines.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, $"^{epoch} +[0-9.]+ +[0-9.]+ %")), $"epoch {epoch}'s row must appear once:\n{screen}");
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
+            foreach (var epoch in json.RootElement.GetProperty("history").EnumerateArray())
+            {
+                string loss = epoch.GetProperty("TrainLoss").GetDouble().ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
+                Assert.AreEqual(1, System.Text.RegularExpressions.Regex.Matches(screen, System.Text.RegularExpressions.Regex.Escape(loss)).Count, $"train loss {loss} must be printed once (no table repeated at the end):\n{screen}");
+            }
+        StringAssert.Contains(screen, "epoch 1/2", "the progress bar names the epoch in progress");
+        Assert.IsTrue(lines.Any(l => l.StartsWith("epoch 1/2", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(l, @"\b[1-9][0-9]?%")),
+            "the progress bar advances within epoch 1 (per minibatch):\n" + screen);
     }
 
     [TestMethod]
