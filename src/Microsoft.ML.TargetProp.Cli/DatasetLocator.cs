@@ -10,7 +10,8 @@ namespace Microsoft.ML.TargetProp.Cli;
 
 /// <summary>
 /// Finds datasets by name: in <c>--data-dir</c>, then <c>$TARGETPROP_DATA</c>, then the repository's <c>data/</c> (MNIST is
-/// committed there), then <c>../shared/data</c>. A name can also be a folder of IDX or CIFAR-10 binary files.
+/// committed there), then <c>./data</c> and <c>../shared/data</c> (see <see cref="Roots"/>). A name can also be a folder of
+/// IDX or CIFAR-10 binary files, or of images.
 /// When nothing is found the error lists the files, their checksums and where to get them.
 /// </summary>
 public sealed class DatasetLocator
@@ -55,7 +56,11 @@ public sealed class DatasetLocator
         _imageShape = imageShape;
     }
 
-    /// <summary>Folders searched, in order.</summary>
+    /// <summary>
+    /// Folders searched, in order: <c>--data-dir</c>, <c>$TARGETPROP_DATA</c>, the <c>data/</c> and <c>../shared/data</c>
+    /// folders of a repository checkout holding the current folder or the tool, <c>./data</c> (where <c>tpnet data fetch</c>
+    /// puts datasets by default) and <c>../shared/data</c>.
+    /// </summary>
     public IEnumerable<string> Roots
     {
         get
@@ -63,21 +68,27 @@ public sealed class DatasetLocator
             if (!string.IsNullOrEmpty(_dataDir)) yield return _dataDir;
             var env = Environment.GetEnvironmentVariable("TARGETPROP_DATA");
             if (!string.IsNullOrEmpty(env)) yield return env;
-            foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory }.Distinct())
+            foreach (var checkout in RepositoryCheckouts)
             {
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                {
-                    if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.TargetProp.sln")))
-                    {
-                        yield return Path.Combine(dir.FullName, "data");
-                        yield return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-                        break;
-                    }
-                }
+                yield return Path.Combine(checkout, "data");
+                yield return Path.GetFullPath(Path.Combine(checkout, "..", "shared", "data"));
             }
+            yield return Path.GetFullPath("data");
             yield return Path.GetFullPath(Path.Combine("..", "shared", "data"));
         }
     }
+
+    /// <summary>Repository checkouts (folders holding Microsoft.ML.TargetProp.sln) above the current folder or the tool; none for an installed tool used elsewhere.</summary>
+    private static IEnumerable<string> RepositoryCheckouts =>
+        new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory }
+            .Select(start =>
+            {
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                    if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.TargetProp.sln"))) return dir.FullName;
+                return null;
+            })
+            .OfType<string>()
+            .Distinct();
 
     /// <summary>Loads the train and test splits of <paramref name="dataset"/> (a known name or a folder).</summary>
     public (InMemoryDataset Train, InMemoryDataset Test) Load(string dataset, int? trainLimit = null, int? testLimit = null)
@@ -104,10 +115,13 @@ public sealed class DatasetLocator
     public string MissingMessage(KnownDataset known)
     {
         var text = new StringBuilder();
-        text.Append($"Dataset '{known.Name}' was not found. Looked for a '{known.Folder}' folder in: {string.Join(", ", Roots.Distinct())}. ");
-        text.Append("It needs: ");
+        text.Append($"Dataset '{known.Name}' was not found: no '{known.Folder}' folder with its files in {string.Join(", ", Roots.Distinct())}");
+        if (!RepositoryCheckouts.Any())
+            text.Append(" (outside a repository checkout, whose data/ folder holds MNIST, tpnet has no bundled data)");
+        text.Append(". It needs: ");
         text.Append(string.Join(", ", known.Files.Select(f => string.IsNullOrEmpty(f.Md5) ? f.File : $"{f.File} (md5 {f.Md5})")));
-        text.Append($". Source: {known.Source}. Put them under --data-dir or $TARGETPROP_DATA, or run 'tpnet data fetch {known.Name}' where the internet is reachable.");
+        text.Append($". Source: {known.Source}. Run 'tpnet data fetch {known.Name}' where the internet is reachable (it writes to --data-dir, else $TARGETPROP_DATA, else ./data; --from copies local files), ");
+        text.Append($"or point --data-dir or $TARGETPROP_DATA at a folder holding '{known.Folder}/'.");
         return text.ToString();
     }
 

@@ -18,15 +18,11 @@ public static class ModelZip
         return builder.ToSchema();
     }
 
-    /// <summary>Saves <paramref name="model"/> with class names atomically (temporary file, then rename).</summary>
+    /// <summary>Saves <paramref name="model"/> with class names atomically (<see cref="AtomicFile"/>).</summary>
     public static void Save(MLContext ml, TargetPropModelParameters model, System.Collections.Generic.IEnumerable<string> classNames, string path)
     {
         var transformer = new TargetPropTransformer(model, "Features", LabelKeyValues.FromNames(classNames));
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = full + ".tmp";
-        ml.Model.Save(transformer, InputSchema(model.InputShape), tmp);
-        File.Move(tmp, full, overwrite: true);
+        AtomicFile.Write(path, stream => ml.Model.Save(transformer, InputSchema(model.InputShape), stream));
     }
 
     /// <summary>Loads a tpnet model zip; the error names the file.</summary>
@@ -48,11 +44,7 @@ public static class ModelZip
     public static void SaveAutoencoder(MLContext ml, AutoencoderModelParameters model, string path)
     {
         var transformer = new AutoencoderTransformer(model, "Code", "Features", "Reconstruction");
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = full + ".tmp";
-        ml.Model.Save(transformer, InputSchema(model.InputShape), tmp);
-        File.Move(tmp, full, overwrite: true);
+        AtomicFile.Write(path, stream => ml.Model.Save(transformer, InputSchema(model.InputShape), stream));
     }
 
     /// <summary>Loads a zip holding an autoencoder featurizer; the error names the file.</summary>

@@ -10,8 +10,11 @@ namespace Microsoft.ML.TargetProp.Cli;
 /// <summary>The PNG figures tpnet writes (ScottPlot).</summary>
 public static class Plots
 {
-    /// <summary>Train and test (or validation) error per epoch, as the paper's Figure 8.</summary>
-    public static void LearningCurve(IReadOnlyList<EpochMetrics> history, string title, string path)
+    /// <summary>
+    /// Train error and the monitored split's error per epoch, as the paper's Figure 8; <paramref name="monitor"/> names
+    /// that split in the legend ("test", or "validation" when a validation fraction was held out).
+    /// </summary>
+    public static void LearningCurve(IReadOnlyList<EpochMetrics> history, string title, string path, string monitor = "test")
     {
         var plot = new Plot();
         double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
@@ -21,7 +24,7 @@ public static class Plots
         if (history.Any(h => h.ValidationAccuracy is not null))
         {
             var test = plot.Add.Scatter(epochs, history.Select(h => 100 * (1 - (h.ValidationAccuracy ?? double.NaN))).ToArray());
-            test.LegendText = "test error %";
+            test.LegendText = $"{monitor} error %";
         }
         plot.Title(title);
         plot.XLabel("epoch");
@@ -169,10 +172,7 @@ public static class Plots
 
     private static void Save(Plot plot, string path, int width, int height)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = full + ".tmp.png";
-        plot.SavePng(tmp, width, height);
-        File.Move(tmp, full, overwrite: true);
+        byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
     }
 }

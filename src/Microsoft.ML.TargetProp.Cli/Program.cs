@@ -9,7 +9,10 @@ namespace Microsoft.ML.TargetProp.Cli;
 /// <summary>Entry point of tpnet.</summary>
 public static class Program
 {
-    /// <summary>Parses the command line and runs the command; errors are one line on stderr with a non-zero exit code.</summary>
+    /// <summary>
+    /// Parses the command line and runs the command; errors are one line on stderr with a non-zero exit code. Ctrl+C
+    /// (or SIGTERM) stops after the current batch, writes what was trained and exits with 130 (143).
+    /// </summary>
     public static int Main(string[] args)
     {
         var root = new RootCommand("tpnet: biologically-motivated learning (target propagation, feedback alignment) with Microsoft.ML.TargetProp.")
@@ -24,6 +27,11 @@ public static class Program
             AuxSweepCommand.Create(),
             AutoencodeCommand.Create(),
         };
+        // tpnet handles SIGINT/SIGTERM itself (System.CommandLine's handling would end the process after a fixed
+        // timeout, possibly while the model is being written): the first signal cancels the token the commands get,
+        // they stop after the current batch and write what was trained, and the exit code is 130 (SIGINT) or 143
+        // (SIGTERM); a second signal terminates at once.
+        using var signals = new TerminationSignals();
         try
         {
             var parsed = root.Parse(args);
@@ -35,7 +43,14 @@ public static class Program
                 Console.Error.WriteLine($"tpnet: {string.Join("; ", messages.Take(2))} (see 'tpnet {command}--help')");
                 return 2;
             }
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            int code = parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, signals.Token)
+                .GetAwaiter().GetResult();
+            return signals.ExitCode ?? code;
+        }
+        catch (OperationCanceledException) when (signals.ExitCode is { } interrupted)
+        {
+            Console.Error.WriteLine("tpnet: interrupted.");
+            return interrupted;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException or InvalidDataException or UnauthorizedAccessException)
         {

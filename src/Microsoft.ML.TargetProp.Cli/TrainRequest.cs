@@ -64,6 +64,18 @@ public sealed record TrainRequest
     /// <summary>Write a checkpoint every N epochs (null: none).</summary>
     public int? CheckpointEvery { get; init; }
 
+    /// <summary>Fraction of the training set held out for per-epoch validation (0: the test set is monitored).</summary>
+    public double ValidationFraction { get; init; }
+
+    /// <summary>Stop after this many epochs without a better per-epoch accuracy (null: never).</summary>
+    public int? EarlyStopping { get; init; }
+
+    /// <summary>Image-folder datasets: the C×H×W images are resized to (null: 3 channels at the first image's size).</summary>
+    public ImageShape? ImageSize { get; init; }
+
+    /// <summary>The <c>--data-dir</c> datasets were looked up in (null: the default search).</summary>
+    public string? DataDir { get; init; }
+
     /// <summary>The network specification.</summary>
     public NetworkSpec Network => NetworkSpec.Parse(Architecture);
 
@@ -109,7 +121,7 @@ public sealed record TrainRequest
         var parts = new List<string>
         {
             "dotnet run --project src/Microsoft.ML.TargetProp.Cli -c Release -- train",
-            $"--dataset {Dataset}", $"--algorithm {Algorithm}", $"--arch \"{Architecture}\"", $"--schedule {Schedule}",
+            $"--dataset {Quote(Dataset)}", $"--algorithm {Algorithm}", $"--arch \"{Architecture}\"", $"--schedule {Schedule}",
             $"--epochs {Epochs}", $"--batch-size {BatchSize}", $"--seed {Seed}",
         };
         if (HyperParameterPreset is not null) parts.Add($"--hparams {HyperParameterPreset}");
@@ -121,8 +133,24 @@ public sealed record TrainRequest
         if (AuxiliaryUnits != 512) parts.Add($"--aux {AuxiliaryUnits}");
         if (TrainLimit is { } tl) parts.Add($"--train-limit {tl}");
         if (TestLimit is { } sl) parts.Add($"--test-limit {sl}");
+        if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase)) parts.Add($"--device {Device}");
+        if (ValidationFraction != 0) parts.Add(Inv($"--validation-fraction {ValidationFraction}"));
+        if (EarlyStopping is { } patience) parts.Add($"--early-stopping {patience}");
+        if (ImageSize is { } shape) parts.Add($"--image-size {shape}");
+        if (DataDir is not null) parts.Add($"--data-dir {Quote(DataDir)}");
         return string.Join(" ", parts);
     }
+
+    /// <summary>
+    /// A short key of everything that determines the run: a hash of <see cref="ToCommandLine"/> without <c>--data-dir</c>
+    /// (where the files live does not change them). Resumable commands compare it to skip only work done with the same settings.
+    /// </summary>
+    public string SettingsKey =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes((this with { DataDir = null }).ToCommandLine())))[..16];
+
+    /// <summary>Quotes a path or name for a POSIX shell when it holds spaces or shell metacharacters.</summary>
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || "-_./:,+=@%".Contains(c)) ? value : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

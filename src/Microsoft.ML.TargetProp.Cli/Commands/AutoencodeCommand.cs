@@ -83,6 +83,7 @@ public static class AutoencodeCommand
         Directory.CreateDirectory(output);
 
         var runs = new List<(AlgorithmKind Algorithm, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model, double Median)>();
+        var diverged = new List<(string Name, string Message)>();
         foreach (var algorithm in algorithms)
         {
             if (cancellation.IsCancellationRequested) break;
@@ -114,8 +115,18 @@ public static class AutoencodeCommand
             var result = trainer.Fit(trainSet, testSet, m => Console.WriteLine(string.Join("\t",
                 m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.TrainLoss, "F3"), m.ValidationLoss is { } v ? F(v, "F3") : "",
                 m.InverseLoss is { } i ? F(i, "F4") : "", string.Join(" ", m.AlignmentAngles.Select(a => a?.ToString("F0", CultureInfo.InvariantCulture) ?? "-")), F(m.Seconds, "F1"))), cancellation);
-            if (result.Divergence is not null) AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
-            if (result.History.Count == 0) break;
+            if (result.Divergence is not null)
+            {
+                AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
+                diverged.Add((name, result.Divergence));
+            }
+            if (result.History.Count == 0)
+            {
+                // Nothing trained: cancelled before the first epoch ended, or diverged in epoch 1 (then the other algorithms still run).
+                if (result.Cancelled) break;
+                WriteReport(output, runs, diverged, parse);
+                continue;
+            }
             var model = new AutoencoderModelParameters(trainer.Network.ToModelParameters(algorithm, hp, result.History));
             string folder = Path.Combine(output, name);
             ModelZip.SaveAutoencoder(new MLContext(options.Seed), model, Path.Combine(folder, "autoencoder.zip"));
@@ -139,7 +150,8 @@ public static class AutoencodeCommand
             });
             runs.Add((algorithm, result.History, model, median));
             WriteFigures(output, dataset, runs.Select(r => (AlgorithmNames.Of(r.Algorithm), r.History, r.Model)).ToList(), testSet, digits);
-            WriteReport(output, runs, parse);
+            WriteReport(output, runs, diverged, parse);
+            if (result.Cancelled) break;
         }
         var table = new Table().AddColumns("algorithm", "train ‖x−x̂‖²", "test ‖x−x̂‖²", "best test (epoch)", "s/epoch");
         foreach (var r in runs)
@@ -147,25 +159,31 @@ public static class AutoencodeCommand
             var best = r.History.MinBy(h => h.ValidationLoss ?? double.PositiveInfinity)!;
             table.AddRow(AlgorithmNames.Of(r.Algorithm), F(r.History[^1].TrainLoss), F(r.History[^1].ValidationLoss ?? double.NaN), $"{F(best.ValidationLoss ?? double.NaN)} ({best.Epoch})", F(r.Median, "F1"));
         }
+        foreach (var (name, _) in diverged.Where(d => runs.All(r => AlgorithmNames.Of(r.Algorithm) != d.Name)))
+            table.AddRow(name, "[red]diverged in epoch 1[/]", "", "", "");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("[grey]Wrote {0}[/]", Markup.Escape(Path.GetFullPath(output)));
-        return 0;
+        if (diverged.Count == 0) return 0;
+        Console.Error.WriteLine($"tpnet: autoencode train: {string.Join(", ", diverged.Select(d => d.Name))} diverged ({diverged[0].Message.TrimEnd('.')}); the other algorithms' results were written.");
+        return TrainCommand.DivergedExitCode;
     }
 
     private static int Evaluate(ParseResult parse)
     {
         var paths = parse.GetValue(ModelOption)!;
+        if (paths.Length == 0) throw new ArgumentException("--model needs at least one autoencoder zip written by 'tpnet autoencode train'.");
         int digits = parse.GetValue(DigitsOption);
         if (digits < 1) throw new ArgumentOutOfRangeException("--digits", $"--digits must be ≥ 1; got {digits}.");
         string dataset = parse.GetValue(DatasetOption)!;
         string output = parse.GetValue(OutputOption)!;
-        var (_, testSet) = new DatasetLocator(parse.GetValue(DataDirOption)).Load(dataset, trainLimit: 1, parse.GetValue(TestLimitOption));
         var ml = new MLContext();
+        var loaded = paths.Select(path => (Path: path, Transformer: ModelZip.LoadAutoencoder(ml, path))).ToList();
+        // Image folders are decoded at the (first) model's input shape.
+        var (_, testSet) = new DatasetLocator(parse.GetValue(DataDirOption), loaded[0].Transformer.Model.InputShape).Load(dataset, trainLimit: 1, parse.GetValue(TestLimitOption));
         var models = new List<(string Name, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model)>();
         var table = new Table().AddColumns("model", "algorithm", "code units", "test ‖x−x̂‖²");
-        foreach (var path in paths)
+        foreach (var (path, transformer) in loaded)
         {
-            var transformer = ModelZip.LoadAutoencoder(ml, path);
             if (transformer.Model.InputShape.Size != testSet.Shape.Size)
                 throw new InvalidDataException($"'{path}' reconstructs {transformer.Model.InputShape} ({transformer.Model.InputShape.Size} values) but {dataset} images have {testSet.Shape.Size}.");
             double error = ReconstructionError(transformer.Network, testSet);
@@ -210,7 +228,8 @@ public static class AutoencodeCommand
         Plots.ImageGrid(rows, shape.Height, shape.Width, $"Test images and their reconstructions (Figure 7)", Path.Combine(output, "reconstructions.png"));
     }
 
-    private static void WriteReport(string output, IReadOnlyList<(AlgorithmKind Algorithm, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model, double Median)> runs, ParseResult parse)
+    private static void WriteReport(string output, IReadOnlyList<(AlgorithmKind Algorithm, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model, double Median)> runs,
+        IReadOnlyList<(string Name, string Message)> diverged, ParseResult parse)
     {
         var md = new StringBuilder("| algorithm | final train ‖x−x̂‖² | final test ‖x−x̂‖² | best test ‖x−x̂‖² (epoch) | epochs | s/epoch (median) |\n| --- | --- | --- | --- | --- | --- |\n");
         foreach (var r in runs)
@@ -219,10 +238,10 @@ public static class AutoencodeCommand
             md.AppendLine($"| {AlgorithmNames.Of(r.Algorithm)} | {F(r.History[^1].TrainLoss)} | {F(r.History[^1].ValidationLoss ?? double.NaN)} | {F(best.ValidationLoss ?? double.NaN)} ({best.Epoch}) | {r.History.Count} | {F(r.Median, "F1")} |");
         }
         md.AppendLine();
+        foreach (var (name, message) in diverged)
+            md.AppendLine($"Diverged: {name}: {message}").AppendLine();
         md.AppendLine($"Command: `tpnet {string.Join(" ", parse.Tokens.Select(t => t.Value.Contains(' ') ? $"\"{t.Value}\"" : t.Value))}`");
-        string path = Path.Combine(output, "autoencode.md");
-        File.WriteAllText(path + ".tmp", md.ToString());
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(output, "autoencode.md"), md.ToString());
     }
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);

@@ -14,7 +14,8 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// <summary>
 /// <c>tpnet aux-sweep</c>: the paper's Figure 4, AO-SDTP's best test accuracy against the size k of its auxiliary
 /// output z (k = 0 is plain SDTP's target with AO-SDTP's code path). One training run per size; a CSV, a markdown
-/// table and the plot (best and final test accuracy). Resumable: sizes already in the output's CSV are not retrained.
+/// table and the plot (best and final test accuracy). Resumable: a size whose row in the output's CSV was finished
+/// (not interrupted) with the same settings (<see cref="TrainRequest.SettingsKey"/>) is not retrained.
 /// </summary>
 public static class AuxSweepCommand
 {
@@ -47,7 +48,6 @@ public static class AuxSweepCommand
             var rows = new List<Row>();
             foreach (int size in sizes)
             {
-                if (cancellation.IsCancellationRequested) break;
                 var request = new TrainRequest
                 {
                     Dataset = parse.GetValue(DatasetOption)!,
@@ -60,23 +60,31 @@ public static class AuxSweepCommand
                     Threads = parse.GetValue(ThreadsOption),
                     TrainLimit = parse.GetValue(TrainLimitOption),
                     TestLimit = parse.GetValue(TestLimitOption),
+                    DataDir = parse.GetValue(DataDirOption),
                     AuxiliaryUnits = size,
                 };
-                if (done.FirstOrDefault(r => r.Size == size) is { } previous)
+                // Only a finished row written with the same settings counts as done.
+                var previous = done.FirstOrDefault(r => r.Size == size && !r.Cancelled && r.Settings == request.SettingsKey);
+                if (previous is not null)
                 {
-                    AnsiConsole.MarkupLine("[bold]k = {0}:[/] already in aux-sweep.csv, skipped", size);
+                    AnsiConsole.MarkupLine("[bold]k = {0}:[/] already in aux-sweep.csv with these settings, skipped", size);
                     rows.Add(previous with { Command = request.ToCommandLine() });
                     continue;
                 }
+                if (cancellation.IsCancellationRequested) continue;
+                if (done.Any(r => r.Size == size))
+                    AnsiConsole.MarkupLine("[bold]k = {0}:[/] the row in aux-sweep.csv is from {1}, retraining", size,
+                        done.First(r => r.Size == size).Cancelled ? "an interrupted run" : "other settings");
                 AnsiConsole.MarkupLine("[bold]k = {0}:[/] {1}", size, Markup.Escape(request.ToCommandLine()));
                 var o = TrainCommand.Run(request, locator, Path.Combine(output, $"aux-{size}"), 0, null, cancellation);
-                rows.Add(new Row(size, o.BestTestAccuracy, o.BestEpoch, o.Test.Accuracy, o.Result.History.Count, o.MedianEpochSeconds, request.ToCommandLine()));
+                rows.Add(new Row(size, o.BestTestAccuracy, o.BestEpoch, o.Test.Accuracy, o.Result.History.Count, o.MedianEpochSeconds, request.ToCommandLine(),
+                    o.Result.Cancelled, request.SettingsKey));
                 Write(output, rows, $"AO-SDTP on {parse.GetValue(DatasetOption)}, {parse.GetValue(ArchOption)}");
             }
             if (rows.Count > 0) Write(output, rows, $"AO-SDTP on {parse.GetValue(DatasetOption)}, {parse.GetValue(ArchOption)}");
             var table = new Table().AddColumns("k", "best test accuracy % (epoch)", "final test accuracy %", "s/epoch");
             foreach (var r in rows)
-                table.AddRow(r.Size.ToString(CultureInfo.InvariantCulture), $"{F(100 * r.Best)} ({r.BestEpoch})", F(100 * r.Final), F(r.Seconds, "F1"));
+                table.AddRow(r.Size.ToString(CultureInfo.InvariantCulture) + (r.Cancelled ? " (interrupted)" : ""), $"{F(100 * r.Best)} ({r.BestEpoch})", F(100 * r.Final), F(r.Seconds, "F1"));
             AnsiConsole.Write(table);
             return Task.FromResult(0);
         });
@@ -94,38 +102,35 @@ public static class AuxSweepCommand
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
 
-    /// <summary>One size's result, as the CSV stores it.</summary>
-    private sealed record Row(int Size, double Best, int BestEpoch, double Final, int Epochs, double Seconds, string Command);
+    /// <summary>
+    /// One size's result, as the CSV stores it: <paramref name="Cancelled"/> marks a run cut short by Ctrl+C and
+    /// <paramref name="Settings"/> is <see cref="TrainRequest.SettingsKey"/> of the run (empty in CSVs of older versions).
+    /// </summary>
+    private sealed record Row(int Size, double Best, int BestEpoch, double Final, int Epochs, double Seconds, string Command, bool Cancelled, string Settings);
 
-    private static List<Row> ReadRows(string csv) => !File.Exists(csv) ? new List<Row>() : File.ReadLines(csv).Skip(1).Where(l => l.Length > 0).Select(l =>
-    {
-        var f = l.Split(',');
-        return new Row(int.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture),
-            double.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture), "");
-    }).ToList();
+    private const string Header = "auxiliary_units,best_test_accuracy,best_epoch,final_test_accuracy,epochs,median_epoch_seconds,cancelled,settings";
+
+    private static List<Row> ReadRows(string csv) => CsvRows.Read(csv, 6, f => new Row(
+        int.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture),
+        double.Parse(f[3], CultureInfo.InvariantCulture), int.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture), "",
+        f.Length > 6 && f[6] == "1", f.Length > 7 ? f[7] : ""));
 
     private static void Write(string output, List<Row> rows, string what)
     {
         Directory.CreateDirectory(output);
-        var csv = new StringBuilder("auxiliary_units,best_test_accuracy,best_epoch,final_test_accuracy,epochs,median_epoch_seconds\n");
+        var csv = new StringBuilder(Header).Append('\n');
         var md = new StringBuilder("| k (auxiliary units) | best test accuracy % (epoch) | final test accuracy % | epochs | s/epoch | command |\n| --- | --- | --- | --- | --- | --- |\n");
         foreach (var r in rows.OrderBy(r => r.Size))
         {
             csv.AppendLine(string.Join(",", r.Size.ToString(CultureInfo.InvariantCulture), F(r.Best, "R"), r.BestEpoch.ToString(CultureInfo.InvariantCulture),
-                F(r.Final, "R"), r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds, "F2")));
-            md.AppendLine($"| {r.Size} | {F(100 * r.Best)} ({r.BestEpoch}) | {F(100 * r.Final)} | {r.Epochs} | {F(r.Seconds, "F1")} | `{r.Command}` |");
+                F(r.Final, "R"), r.Epochs.ToString(CultureInfo.InvariantCulture), F(r.Seconds, "F2"), r.Cancelled ? "1" : "0", r.Settings));
+            md.AppendLine($"| {r.Size} | {F(100 * r.Best)} ({r.BestEpoch}) | {F(100 * r.Final)} | {r.Epochs}{(r.Cancelled ? " (interrupted)" : "")} | {F(r.Seconds, "F1")} | `{r.Command}` |");
         }
-        WriteAtomically(Path.Combine(output, "aux-sweep.csv"), csv.ToString());
-        WriteAtomically(Path.Combine(output, "aux-sweep.md"), md.ToString());
+        AtomicFile.WriteAllText(Path.Combine(output, "aux-sweep.csv"), csv.ToString());
+        AtomicFile.WriteAllText(Path.Combine(output, "aux-sweep.md"), md.ToString());
         var sorted = rows.OrderBy(r => r.Size).ToList();
         double[] x = sorted.Select(r => (double)r.Size).ToArray();
         Plots.Lines(x, new[] { ("best test accuracy %", sorted.Select(r => 100 * r.Best).ToArray()), ("final test accuracy %", sorted.Select(r => 100 * r.Final).ToArray()) },
             $"{what}: accuracy against auxiliary output size (Figure 4)", "auxiliary output units k", "test accuracy %", Path.Combine(output, "aux-sweep.png"));
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
     }
 }

@@ -16,7 +16,7 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 public static class EvaluateCommand
 {
     private static readonly Argument<string> ModelArgument = new("model") { Description = "model.zip written by tpnet train" };
-    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files", DefaultValueFactory = _ => "mnist" };
+    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files or of images (decoded at the model's input shape)", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "folder for evaluation.json and confusion_matrix.png", DefaultValueFactory = _ => "tpnet-out" };
@@ -29,8 +29,9 @@ public static class EvaluateCommand
         {
             var ml = new MLContext(0);
             var transformer = ModelZip.Load(ml, parse.GetValue(ModelArgument)!);
-            var (_, test) = new DatasetLocator(parse.GetValue(DataDirOption)).Load(parse.GetValue(DatasetOption)!, trainLimit: 1, testLimit: parse.GetValue(TestLimitOption));
             var shape = transformer.Model.InputShape;
+            // Image folders are decoded at the shape the model was trained on (train's --image-size).
+            var (_, test) = new DatasetLocator(parse.GetValue(DataDirOption), shape).Load(parse.GetValue(DatasetOption)!, trainLimit: 1, testLimit: parse.GetValue(TestLimitOption));
             if (test.Shape.Size != shape.Size)
                 throw new ArgumentException($"The model expects {shape} inputs ({shape.Size} values) but dataset '{parse.GetValue(DatasetOption)}' has {test.Shape} ({test.Shape.Size}).");
             if (test.Classes != transformer.Model.Classes)

@@ -14,8 +14,8 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// <summary><c>tpnet reproduce</c>: runs Table 1 cells with Table 5 hyperparameters and prints paper vs ours.</summary>
 public static class ReproduceCommand
 {
-    private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run (mnist-lc, mnist-fc)", DefaultValueFactory = _ => "mnist-lc" };
-    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "dataset", DefaultValueFactory = _ => "mnist" };
+    private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run: mnist-lc or mnist-fc (only the MNIST cells of Table 1 are known)", DefaultValueFactory = _ => "mnist-lc" };
+    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "dataset; the paper numbers compared against are MNIST's, so another dataset gets a warning and a note in results.md", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget per cell", DefaultValueFactory = _ => 10 };
     private static readonly Option<string?> OnlyOption = new("--only") { Description = "comma-separated algorithms to run (e.g. bp,sdtp)" };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
@@ -34,32 +34,42 @@ public static class ReproduceCommand
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
             string arch = parse.GetValue(ArchOption)!;
+            var known = PaperTable1.Cells.Select(c => c.Architecture).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (!known.Contains(arch, StringComparer.OrdinalIgnoreCase))
+                throw new ArgumentException($"--arch '{arch}': the paper's Table 1 numbers are known here only for {string.Join(" and ", known)} (the CIFAR and ImageNet cells are not in PaperTable1); use 'tpnet train --arch {arch}' to train it without a comparison.");
             var only = parse.GetValue(OnlyOption)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var cells = PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase) && (only is null || only.Contains(c.Algorithm, StringComparer.OrdinalIgnoreCase))).ToList();
             if (cells.Count == 0)
-                throw new ArgumentException($"No Table 1 cells for --arch '{arch}'{(only is null ? "" : $" and --only '{string.Join(",", only)}'")}; known: {string.Join(", ", PaperTable1.Cells.Select(c => c.Architecture).Distinct())}.");
+                throw new ArgumentException($"--only '{string.Join(",", only!)}' selects no Table 1 cell of {arch}; its algorithms are {string.Join(", ", PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase)).Select(c => c.Algorithm).Distinct())}.");
+            string dataset = parse.GetValue(DatasetOption)!;
+            if (!dataset.Equals("mnist", StringComparison.OrdinalIgnoreCase))
+                Warnings.Write($"--dataset {dataset}: the paper's numbers in the 'paper error %' column are MNIST's, not {dataset}'s.");
             string output = parse.GetValue(OutputOption)!;
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));
+            TrainRequest Request(PaperTable1.Cell cell) => new()
+            {
+                Dataset = dataset,
+                Algorithm = cell.Algorithm,
+                Architecture = cell.Architecture,
+                Schedule = cell.Schedule,
+                Epochs = parse.GetValue(EpochsOption),
+                Threads = parse.GetValue(ThreadsOption),
+                TrainLimit = parse.GetValue(TrainLimitOption),
+                TestLimit = parse.GetValue(TestLimitOption),
+                DataDir = parse.GetValue(DataDirOption),
+            };
             var rows = new List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)>();
+            var resumed = new HashSet<PaperTable1.Cell>();
             foreach (var cell in cells)
             {
                 if (cancellation.IsCancellationRequested) break;
-                var request = new TrainRequest
-                {
-                    Dataset = parse.GetValue(DatasetOption)!,
-                    Algorithm = cell.Algorithm,
-                    Architecture = cell.Architecture,
-                    Schedule = cell.Schedule,
-                    Epochs = parse.GetValue(EpochsOption),
-                    Threads = parse.GetValue(ThreadsOption),
-                    TrainLimit = parse.GetValue(TrainLimitOption),
-                    TestLimit = parse.GetValue(TestLimitOption),
-                };
+                var request = Request(cell);
                 string folder = Path.Combine(output, $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}");
                 var outcome = Finished(request, folder);
                 if (outcome is not null)
                 {
                     AnsiConsole.MarkupLine("[bold]{0}[/]: finished earlier with this command, skipped", Markup.Escape(folder));
+                    resumed.Add(cell);
                 }
                 else
                 {
@@ -67,15 +77,28 @@ public static class ReproduceCommand
                     outcome = TrainCommand.Run(request, locator, folder, 0, null, cancellation);
                 }
                 rows.Add((cell, outcome));
-                WriteReport(output, rows);
+                WriteReport(output, rows, dataset);
                 Plots.ErrorCurves(rows.Where(r => r.Outcome.Result.History.Count > 0).Select(r => ($"{r.Cell.Algorithm} {r.Cell.Schedule}", (IReadOnlyList<Model.EpochMetrics>)r.Outcome.Result.History)).ToList(),
                     $"{cell.Architecture} on {request.Dataset}: train (dashed) and test (solid) error (Figure 8)", Path.Combine(output, "learning_curves.png"));
             }
-            var table = new Table().AddColumns("architecture", "algorithm", "schedule", "paper error %", "ours: best error % (epoch)", "ours: final error %", "epochs", "s/epoch");
-            foreach (var (cell, o) in rows)
-                table.AddRow(cell.Architecture, cell.Algorithm, cell.Schedule, F(cell.TestErrorPercent), $"{F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch})",
+            var table = new Table().AddColumns("#", "architecture", "algorithm", "schedule", "paper error %", "ours: best error % (epoch)", "ours: final error %", "epochs", "s/epoch");
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var (cell, o) = rows[i];
+                table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), cell.Architecture, cell.Algorithm, cell.Schedule, F(cell.TestErrorPercent), $"{F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch})",
                     F(100 * o.Test.Error), o.Result.History.Count.ToString(CultureInfo.InvariantCulture), F(o.MedianEpochSeconds, "F1"));
+            }
             AnsiConsole.Write(table);
+            // The exact command of every row (and of the cells an interruption left out), unwrapped so it can be copied.
+            Console.WriteLine("Commands:");
+            for (int i = 0; i < cells.Count; i++)
+            {
+                var cell = cells[i];
+                string status = i >= rows.Count ? " (not run: interrupted)"
+                    : resumed.Contains(cell) ? " (finished earlier, not rerun)"
+                    : rows[i].Outcome.Result.Cancelled ? " (interrupted)" : "";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(i < rows.Count ? (i + 1).ToString(CultureInfo.InvariantCulture) : "-")}  {Request(cell).ToCommandLine()}{status}"));
+            }
             return Task.FromResult(0);
         });
         return command;
@@ -110,16 +133,16 @@ public static class ReproduceCommand
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
 
-    private static void WriteReport(string output, List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)> rows)
+    private static void WriteReport(string output, List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)> rows, string dataset)
     {
         var md = new StringBuilder();
+        if (!dataset.Equals("mnist", StringComparison.OrdinalIgnoreCase))
+            md.AppendLine($"Trained on {dataset}; the paper's test errors are MNIST's.").AppendLine();
         md.AppendLine("| architecture | algorithm | schedule | paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (cell, o) in rows)
             md.AppendLine($"| {cell.Architecture} | {cell.Algorithm} | {cell.Schedule} | {F(cell.TestErrorPercent)} | {F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch}) | {F(100 * o.Test.Error)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
         Directory.CreateDirectory(output);
-        string path = Path.Combine(output, "results.md");
-        File.WriteAllText(path + ".tmp", md.ToString());
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(output, "results.md"), md.ToString());
     }
 }

@@ -19,7 +19,10 @@ public static class TrainCommand
     /// <summary>Outcome of one run.</summary>
     public sealed record Outcome(TrainRequest Request, TrainingResult Result, EvaluationResult Test, double BestTestAccuracy, int BestEpoch, double MedianEpochSeconds);
 
-    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files", DefaultValueFactory = _ => "mnist" };
+    /// <summary>The exit code of a run that diverged (NaN/Inf); the last good weights were still written.</summary>
+    public const int DivergedExitCode = 3;
+
+    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files or of images (CLASS/*.png|jpg, or train/ and test/; see --image-size)", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = "bp, fa, dfa, dtp, sdtp or ao-sdtp", DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
@@ -75,15 +78,17 @@ public static class TrainCommand
                 TrainLimit = parse.GetValue(TrainLimitOption),
                 TestLimit = parse.GetValue(TestLimitOption),
                 CheckpointEvery = parse.GetValue(CheckpointOption),
+                ImageSize = ParseImageShape(parse.GetValue(ImageSizeOption)),
+                DataDir = parse.GetValue(DataDirOption),
             };
-            var outcome = Run(request, new DatasetLocator(parse.GetValue(DataDirOption), ParseImageShape(parse.GetValue(ImageSizeOption))), parse.GetValue(OutputOption)!,
+            var outcome = Run(request, new DatasetLocator(request.DataDir, request.ImageSize), parse.GetValue(OutputOption)!,
                 parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation, parse.GetValue(ResumeOption));
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Test accuracy {0:P2}[/] (error {1:P2}); best per-epoch accuracy {2:P2} at epoch {3}; median {4:F1} s/epoch.",
                 outcome.Test.Accuracy, outcome.Test.Error, outcome.BestTestAccuracy, outcome.BestEpoch, outcome.MedianEpochSeconds);
             if (outcome.Result.Cancelled)
                 AnsiConsole.MarkupLine("[yellow]Interrupted: the epochs completed so far were saved.[/]");
             AnsiConsole.MarkupLine("Wrote {0}", Markup.Escape(Path.Combine(parse.GetValue(OutputOption)!, "{model.zip, metrics.json, learning_curve.png}")));
-            return Task.FromResult(outcome.Result.Divergence is null ? 0 : 3);
+            return Task.FromResult(outcome.Result.Divergence is null ? 0 : DivergedExitCode);
         });
         return command;
     }
@@ -91,6 +96,7 @@ public static class TrainCommand
     /// <summary>Runs one training: loads data, trains with a per-epoch table, evaluates, writes metrics.json into <paramref name="output"/>.</summary>
     public static Outcome Run(TrainRequest request, DatasetLocator locator, string output, double validationFraction, int? earlyStopping, CancellationToken cancellation, bool resume = false)
     {
+        request = request with { ValidationFraction = validationFraction, EarlyStopping = earlyStopping };   // recorded in metrics.json's command
         string checkpoint = Path.Combine(output, "checkpoint.ckpt");
         if (request.CheckpointEvery is < 1)
             throw new ArgumentOutOfRangeException("--checkpoint-every", $"--checkpoint-every must be ≥ 1; got {request.CheckpointEvery}.");
@@ -146,22 +152,26 @@ public static class TrainCommand
         string[] columns = { "epoch", "train loss", "train acc", monitorName, "inverse loss", "angle° per layer", "s" };
         if (AnsiConsole.Profile.Capabilities.Interactive)
         {
-            // A live table with a progress bar (epochs done, ETA) below it.
-            var table = new Table().AddColumns(columns);
+            // Each epoch's row printed once, above a progress bar that advances per minibatch (so the ETA shows during
+            // epoch 1 already) and names the epoch in progress.
+            var widths = columns.Select(c => Math.Max(c.Length, c is "epoch" or "s" ? 5 : 8)).ToArray();
+            string Aligned(string[] cells) => string.Join("  ", cells.Select((c, i) => c.PadLeft(widths[i])));
+            AnsiConsole.WriteLine(Aligned(columns));
+            int passes = options.HyperParameters.Schedule == TrainingSchedule.Alternating && trainer.Algorithm.HasInverses ? 2 : 1;
+            long batches = (long)((train.Count + options.BatchSize - 1) / options.BatchSize) * passes * Math.Max(0, options.Epochs - trainer.CompletedEpochs);
             AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(context =>
                 {
-                    var task = context.AddTask("epochs", maxValue: options.Epochs);
+                    var task = context.AddTask(EpochLabel(trainer.CompletedEpochs + 1, options.Epochs), maxValue: Math.Max(1, batches));
                     result = trainer.Fit(train, monitor, m =>
                     {
                         OnEpoch(m);
-                        table.AddRow(Row(m));
-                        AnsiConsole.Write(new Table().AddColumns(columns).AddRow(Row(m)).HideHeaders().NoBorder());
-                        task.Value = m.Epoch;
-                    }, stop.Token);
+                        AnsiConsole.WriteLine(Aligned(Row(m)));
+                        task.Description = EpochLabel(Math.Min(m.Epoch + 1, options.Epochs), options.Epochs);
+                    }, stop.Token, beforeBatch: () => task.Increment(1));
+                    task.StopTask();
                 });
-            AnsiConsole.Write(table);
         }
         else
         {
@@ -179,7 +189,7 @@ public static class TrainCommand
         var model = trainer.Network.ToModelParameters(options.Algorithm, options.HyperParameters, result.History);
         ModelZip.Save(new Microsoft.ML.MLContext(request.Seed), model, train.ClassNames, Path.Combine(output, "model.zip"));
         if (result.History.Count > 0)
-            Plots.LearningCurve(result.History, $"{options.Algorithm} on {request.Dataset}, {spec}", Path.Combine(output, "learning_curve.png"));
+            Plots.LearningCurve(result.History, $"{options.Algorithm} on {request.Dataset}, {spec}", Path.Combine(output, "learning_curve.png"), validationFraction > 0 ? "validation" : "test");
         var seconds = result.History.Select(h => h.Seconds).OrderBy(s => s).ToArray();
         double median = seconds.Length == 0 ? double.NaN : seconds[seconds.Length / 2];
         var outcome = new Outcome(request, result, testResult, best, bestEpoch, median);
@@ -205,6 +215,8 @@ public static class TrainCommand
         return outcome;
     }
 
+    private static string EpochLabel(int epoch, int epochs) => string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}");
+
     /// <summary>Parses "CxHxW" (e.g. 1x28x28); null stays null.</summary>
     public static ImageShape? ParseImageShape(string? text)
     {
@@ -215,11 +227,7 @@ public static class TrainCommand
         return new ImageShape(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Writes JSON to a temporary file and renames it over <paramref name="path"/>.</summary>
-    public static void WriteJsonAtomically(string path, object value)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>Writes <paramref name="value"/> as indented JSON to <paramref name="path"/> atomically (<see cref="AtomicFile"/>).</summary>
+    public static void WriteJsonAtomically(string path, object value) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 }
