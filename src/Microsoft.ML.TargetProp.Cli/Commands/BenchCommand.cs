@@ -110,9 +110,7 @@ public static class BenchCommand
     {
         TrainCommand.WriteJsonAtomically(Path.Combine(output, "bench.json"), report);
         string md = report.ToMarkdown();
-        string path = Path.Combine(output, "bench.md"), tmp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(tmp, md);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(output, "bench.md"), md);
         return md;
     }
 
@@ -285,7 +283,7 @@ public static class BenchCommand
         double batchSeconds = Median(() => Time(() => transformer.Network.PredictBatch(flat, images, batchOutput)), repeats, warmup);
         report.Rows.Add(new Row(preset.Name, Environment.ProcessorCount, "managed scoring via ManagedNetwork.PredictBatch (images/s)", images / batchSeconds, null, null));
         var engine = ml.Model.CreatePredictionEngine<ImageRow, ScoreRow>(transformer);
-        for (int i = 0; i < 100; i++) engine.Predict(rows[i]);
+        for (int i = 0; i < Math.Min(100, images); i++) engine.Predict(rows[i]);   // warm-up
         var latencies = rows.Take(1000).Select(r => Time(() => engine.Predict(r))).ToArray();
         report.Rows.Add(new Row(preset.Name, 1, "PredictionEngine single image (ms)", 1000 * StepProfiler.MedianOf(latencies), null, null));
     }

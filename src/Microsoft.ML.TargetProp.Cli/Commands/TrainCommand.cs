@@ -86,7 +86,7 @@ public static class TrainCommand
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[bold]Test accuracy {0:P2}[/] (error {1:P2}); best per-epoch accuracy {2:P2} at epoch {3}; median {4:F1} s/epoch.",
                 outcome.Test.Accuracy, outcome.Test.Error, outcome.BestTestAccuracy, outcome.BestEpoch, outcome.MedianEpochSeconds);
             if (outcome.Result.Cancelled)
-                AnsiConsole.MarkupLine("[yellow]Interrupted: the epochs completed so far were saved.[/]");
+                AnsiConsole.MarkupLine("[yellow]Interrupted: the model holds every batch trained so far (an interrupted epoch is marked \"partial\" in metrics.json); with --checkpoint-every, --resume continues it at the next batch.[/]");
             AnsiConsole.MarkupLine("Wrote {0}", Markup.Escape(Path.Combine(parse.GetValue(OutputOption)!, "{model.zip, metrics.json, learning_curve.png}")));
             return Task.FromResult(outcome.Result.Divergence is null ? 0 : DivergedExitCode);
         });
@@ -190,7 +190,7 @@ public static class TrainCommand
         ModelZip.Save(new Microsoft.ML.MLContext(request.Seed), model, train.ClassNames, Path.Combine(output, "model.zip"));
         if (result.History.Count > 0)
             Plots.LearningCurve(result.History, $"{options.Algorithm} on {request.Dataset}, {spec}", Path.Combine(output, "learning_curve.png"), validationFraction > 0 ? "validation" : "test");
-        var seconds = result.History.Select(h => h.Seconds).OrderBy(s => s).ToArray();
+        var seconds = result.History.Where(h => !h.Partial).Select(h => h.Seconds).OrderBy(s => s).ToArray();
         double median = seconds.Length == 0 ? double.NaN : seconds[seconds.Length / 2];
         var outcome = new Outcome(request, result, testResult, best, bestEpoch, median);
         WriteJsonAtomically(Path.Combine(output, "metrics.json"), new
