@@ -62,10 +62,24 @@ public static class BenchCommand
             Directory.CreateDirectory(output);
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));
             locator.Load("mnist", trainLimit: 1, testLimit: 1);   // fail now, not after the long measurements
+            int memoryEpochs = parse.GetValue(MemoryEpochsOption), memoryExamples = parse.GetValue(MemoryExamplesOption);
+            void MeasureMemory()
+            {
+                // Smallest network first: glibc keeps freed buffers in the heap, so an earlier, larger measurement would
+                // inflate a later, smaller one's RSS.
+                foreach (var preset in presets.OrderBy(p => p.InputShape.Size))
+                {
+                    if (cancellation.IsCancellationRequested) break;
+                    Memory(report, locator, preset, memoryEpochs, memoryExamples, batch);
+                    Write(report, output);
+                }
+            }
             if (malloc == "compare")
                 CompareMalloc(report, presets, algorithms, batch, repeats, warmup);
             else if (malloc == "tuned")
                 report.Notes.Add($"glibc malloc tuned before measuring: {MallocTuning.Apply()}");
+            if (memoryEpochs > 0 && malloc != "compare")
+                MeasureMemory();   // first, in a process whose heap no other measurement has grown
 
             foreach (var preset in presets)
             foreach (int t in threads)
@@ -92,13 +106,11 @@ public static class BenchCommand
             if (parse.GetValue(ScoringImagesOption) is > 0 and var images)
                 Scoring(report, images, repeats, warmup);
             Write(report, output);
-            if (parse.GetValue(MemoryEpochsOption) is > 0 and var epochs)
-                foreach (var preset in presets)
-                {
-                    if (cancellation.IsCancellationRequested) break;
-                    Memory(report, locator, preset, epochs, parse.GetValue(MemoryExamplesOption), batch);
-                    Write(report, output);
-                }
+            if (memoryEpochs > 0 && malloc == "compare")
+            {
+                report.Notes.Add("memory was measured after the other measurements (--malloc compare), so its RSS includes buffers they left in glibc's heap; --malloc tuned or default measures memory first.");
+                MeasureMemory();
+            }
             Console.WriteLine(Write(report, output));
             return Task.FromResult(0);
         });
