@@ -204,7 +204,9 @@ public sealed class TpnetCommandTests
     {
         if (!File.Exists("/usr/bin/script")) Assert.Inconclusive("util-linux 'script' (a pseudo-terminal) is not installed");
         string output = TestSetup.TempFolder();
-        string command = $"dotnet {Tpnet} train --arch fc(32) --epochs 2 --train-limit 2000 --test-limit 100 --threads 1 --output {output}";
+        // Batch size 1: an epoch of 2,000 steps lasts well over Spectre's 100 ms refresh, so the bar is drawn inside epoch 1
+        // (with larger batches this tiny network finished an epoch between two refreshes).
+        string command = $"dotnet {Tpnet} train --arch fc(32) --epochs 2 --batch-size 1 --train-limit 2000 --test-limit 100 --threads 1 --output {output}";
         var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/script") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = TestSetup.RepoRoot };
         foreach (var a in new[] { "-qfec", command.Replace("(", "\\(", StringComparison.Ordinal).Replace(")", "\\)", StringComparison.Ordinal), "/dev/null" }) start.ArgumentList.Add(a);
         start.Environment.Remove("TARGETPROP_DATA");
