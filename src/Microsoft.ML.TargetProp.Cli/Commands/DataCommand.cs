@@ -97,9 +97,8 @@ public static class DataCommand
             {
                 string name = Path.GetFileName(entry.Name);
                 if (!name.EndsWith(".bin", StringComparison.Ordinal) || entry.DataStream is null) continue;
-                string tmp = Path.Combine(folder, name + ".part");
-                using (var output = File.Create(tmp)) entry.DataStream.CopyTo(output);
-                File.Move(tmp, Path.Combine(folder, name), overwrite: true);
+                var data = entry.DataStream;
+                AtomicFile.Write(Path.Combine(folder, name), output => data.CopyTo(output));
             }
         }
         if (from is null) File.Delete(archive);
