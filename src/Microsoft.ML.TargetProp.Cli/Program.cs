@@ -26,6 +26,7 @@ public static class Program
             BenchCommand.Create(),
             AuxSweepCommand.Create(),
             AutoencodeCommand.Create(),
+            AblateCommand.Create(),
         };
         // tpnet handles SIGINT/SIGTERM itself (System.CommandLine's handling would end the process after a fixed
         // timeout, possibly while the model is being written): the first signal cancels the token the commands get,

@@ -73,6 +73,9 @@ public sealed record TrainRequest
     /// <summary>Image-folder datasets: the C×H×W images are resized to (null: 3 channels at the first image's size).</summary>
     public ImageShape? ImageSize { get; init; }
 
+    /// <summary>Reproduction choices (initialisation, standardisation, loss scale, Adam ϵ, Table 5 reading, σ, alternation).</summary>
+    public FidelityFlags Fidelity { get; init; } = new();
+
     /// <summary>The <c>--data-dir</c> datasets were looked up in (null: the default search).</summary>
     public string? DataDir { get; init; }
 
@@ -97,13 +100,15 @@ public sealed record TrainRequest
     {
         var kind = AlgorithmNames.Parse(Algorithm);
         var schedule = ParsedSchedule;
-        var hp = EffectivePreset is { } preset ? PaperHyperParameters.Get(preset, kind, schedule) : new HyperParameters { Schedule = schedule };
+        var hp = EffectivePreset is { } preset
+            ? (Fidelity.PrintedBetas ? PaperHyperParameters.Get(preset, kind, schedule) : PaperHyperParameters.Recommended(preset, kind, schedule))
+            : new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
         if (InverseLearningRate is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
         if (Alpha is { } a) hp = hp with { Alpha = a };
         if (Sigma is { } s) hp = hp with { Sigma = s };
         hp = hp with { AuxiliaryUnits = AuxiliaryUnits };
-        return new TrainingOptions
+        return Fidelity.Apply(new TrainingOptions
         {
             Algorithm = kind,
             HyperParameters = hp,
@@ -112,7 +117,7 @@ public sealed record TrainRequest
             Seed = Seed,
             Device = Device,
             NumberOfThreads = Threads,
-        };
+        });
     }
 
     /// <summary>The command line that reproduces this run.</summary>
@@ -137,6 +142,7 @@ public sealed record TrainRequest
         if (ValidationFraction != 0) parts.Add(Inv($"--validation-fraction {ValidationFraction}"));
         if (EarlyStopping is { } patience) parts.Add($"--early-stopping {patience}");
         if (ImageSize is { } shape) parts.Add($"--image-size {shape}");
+        parts.AddRange(Fidelity.ToArgs());
         if (DataDir is not null) parts.Add($"--data-dir {Quote(DataDir)}");
         return string.Join(" ", parts);
     }

@@ -108,7 +108,7 @@ public static class ReproduceCommand
     /// The outcome of a cell whose <c>metrics.json</c> records exactly <paramref name="request"/>'s command and a run
     /// that was not cancelled, so a rerun of <c>reproduce</c> resumes after the finished cells; otherwise null.
     /// </summary>
-    private static TrainCommand.Outcome? Finished(TrainRequest request, string folder)
+    internal static TrainCommand.Outcome? Finished(TrainRequest request, string folder)
     {
         string path = Path.Combine(folder, "metrics.json");
         if (!File.Exists(path)) return null;

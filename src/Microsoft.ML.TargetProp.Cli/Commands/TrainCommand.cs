@@ -56,6 +56,7 @@ public static class TrainCommand
             DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,
             EarlyStoppingOption, DataDirOption, OutputOption, CheckpointOption, ResumeOption, ImageSizeOption,
         };
+        foreach (var option in FidelityFlags.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
             var request = new TrainRequest
@@ -80,6 +81,7 @@ public static class TrainCommand
                 CheckpointEvery = parse.GetValue(CheckpointOption),
                 ImageSize = ParseImageShape(parse.GetValue(ImageSizeOption)),
                 DataDir = parse.GetValue(DataDirOption),
+                Fidelity = FidelityFlags.From(parse),
             };
             var outcome = Run(request, new DatasetLocator(request.DataDir, request.ImageSize), parse.GetValue(OutputOption)!,
                 parse.GetValue(ValidationOption), parse.GetValue(EarlyStoppingOption), cancellation, parse.GetValue(ResumeOption));
@@ -157,7 +159,7 @@ public static class TrainCommand
             var widths = columns.Select(c => Math.Max(c.Length, c is "epoch" or "s" ? 5 : 8)).ToArray();
             string Aligned(string[] cells) => string.Join("  ", cells.Select((c, i) => c.PadLeft(widths[i])));
             AnsiConsole.WriteLine(Aligned(columns));
-            int passes = options.HyperParameters.Schedule == TrainingSchedule.Alternating && trainer.Algorithm.HasInverses ? 2 : 1;
+            int passes = trainer.PassesPerEpoch;
             long batches = (long)((train.Count + options.BatchSize - 1) / options.BatchSize) * passes * Math.Max(0, options.Epochs - trainer.CompletedEpochs);
             AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -186,7 +188,7 @@ public static class TrainCommand
             AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
         var testResult = trainer.Evaluate(test);
         Directory.CreateDirectory(output);
-        var model = trainer.Network.ToModelParameters(options.Algorithm, options.HyperParameters, result.History);
+        var model = trainer.ToModelParameters(options.Algorithm, options.HyperParameters, result.History);
         ModelZip.Save(new Microsoft.ML.MLContext(request.Seed), model, train.ClassNames, Path.Combine(output, "model.zip"));
         if (result.History.Count > 0)
             Plots.LearningCurve(result.History, $"{options.Algorithm} on {request.Dataset}, {spec}", Path.Combine(output, "learning_curve.png"), validationFraction > 0 ? "validation" : "test");

@@ -63,12 +63,27 @@ public abstract class LearningAlgorithm : nn.Module
     /// <summary>What g_L reads for the output h_L: softmax(a_L), or h_L itself for an autoencoder.</summary>
     protected Tensor OutputCode(Tensor output) => Network.Objective.OutputCode(output);
 
+    /// <summary>Scale of the squared-L2 layer and inverse losses (default ½·Σ_units, batch mean).</summary>
+    public LocalLossScale LocalLoss { get; set; } = LocalLossScale.HalfSum;
+
     /// <summary>½·mean over the batch of Σ_units (a − b)²: the local squared-L2 loss (the ½ makes section 5.6's identity exact).</summary>
-    protected static Tensor HalfSquaredError(Tensor a, Tensor b)
+    protected static Tensor HalfSquaredError(Tensor a, Tensor b) => SquaredError(a, b, LocalLossScale.HalfSum);
+
+    /// <summary>The squared-L2 loss between <paramref name="a"/> and <paramref name="b"/> scaled by <see cref="LocalLoss"/>.</summary>
+    protected Tensor LocalSquaredError(Tensor a, Tensor b) => SquaredError(a, b, LocalLoss);
+
+    private static Tensor SquaredError(Tensor a, Tensor b, LocalLossScale scale)
     {
         using var d = a - b;
         using var s = d.square().sum();
-        using var half = (0.5 / a.shape[0]).ToScalar();
-        return s.mul(half);
+        double perExample = scale switch
+        {
+            LocalLossScale.HalfSum => 0.5,
+            LocalLossScale.Sum => 1.0,
+            LocalLossScale.Mean => 1.0 / (a.numel() / a.shape[0]),
+            _ => throw new ArgumentOutOfRangeException(nameof(scale), scale, "Unknown loss scale."),
+        };
+        using var factor = (perExample / a.shape[0]).ToScalar();
+        return s.mul(factor);
     }
 }

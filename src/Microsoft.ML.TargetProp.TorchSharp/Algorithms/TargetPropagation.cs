@@ -45,6 +45,12 @@ public abstract class TargetPropagation : LearningAlgorithm
     /// <summary>σ, the standard deviation of the corruption ϵ used to train inverses.</summary>
     public double Sigma { get; }
 
+    /// <summary>
+    /// When true the corruption is ϵ ~ N(0, (σ·std(h_{l-1}))²), σ relative to the batch's activity scale, instead of the
+    /// paper's absolute N(0, σ²).
+    /// </summary>
+    public bool RelativeSigma { get; set; }
+
     /// <summary>a in g = a·g_bp + (1 − a)·g_tp (section 5.6); 0 is pure target propagation.</summary>
     public double BpMix { get; }
 
@@ -149,7 +155,7 @@ public abstract class TargetPropagation : LearningAlgorithm
                     using var norms = d.flatten(1).norm(1);
                     diagnostics.TargetDistance[j] = norms.mean().item<float>();
                 }
-                using var local = HalfSquaredError(pass.Outputs[j], targets[j]);
+                using var local = LocalSquaredError(pass.Outputs[j], targets[j]);
                 var next = loss + local;
                 loss.Dispose();
                 loss = next;
@@ -173,9 +179,19 @@ public abstract class TargetPropagation : LearningAlgorithm
             {
                 if (Sigma > 0)
                 {
-                    using var sigma = Sigma.ToScalar();
                     using var noise = randn(h.shape, generator: generator, device: h.device);
-                    corrupted = h.add(noise, sigma);
+                    if (RelativeSigma)
+                    {
+                        using var std = h.std();
+                        noise.mul_(std);
+                        using var sigma = Sigma.ToScalar();
+                        corrupted = h.add(noise, sigma);
+                    }
+                    else
+                    {
+                        using var sigma = Sigma.ToScalar();
+                        corrupted = h.add(noise, sigma);
+                    }
                 }
                 else
                 {
@@ -188,7 +204,7 @@ public abstract class TargetPropagation : LearningAlgorithm
             using (code)
             using (var reconstruction = g.forward(code))
             {
-                var term = HalfSquaredError(NoisePreserving ? corrupted : h, reconstruction);
+                var term = LocalSquaredError(NoisePreserving ? corrupted : h, reconstruction);
                 if (total is null) total = term;
                 else { var t = total + term; total.Dispose(); term.Dispose(); total = t; }
             }

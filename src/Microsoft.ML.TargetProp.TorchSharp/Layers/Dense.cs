@@ -10,12 +10,12 @@ public sealed class Dense : TrainableLayer
     private readonly Parameter weight;
     private readonly Parameter bias;
 
-    /// <summary>Creates a Glorot-initialised layer from <paramref name="inputShape"/> to <paramref name="units"/> outputs; <paramref name="activation"/> null makes it linear (the output layer).</summary>
-    public Dense(ImageShape inputShape, int units, Activation? activation, Generator? generator = null)
-        : base(nameof(Dense), inputShape, ImageShape.Flat(units), activation)
+    /// <summary>Creates a layer (initialised by <paramref name="initialization"/>) from <paramref name="inputShape"/> to <paramref name="units"/> outputs; <paramref name="activation"/> null makes it linear (the output layer).</summary>
+    public Dense(ImageShape inputShape, int units, Activation? activation, Generator? generator = null, WeightInitialization initialization = WeightInitialization.Glorot)
+        : base(nameof(Dense), inputShape, ImageShape.Flat(units), activation, initialization)
     {
-        weight = new Parameter(GlorotInit.Uniform(new long[] { units, inputShape.Size }, inputShape.Size, units, generator));
-        bias = new Parameter(zeros(units));
+        weight = new Parameter(LayerInit.Weight(initialization, new long[] { units, inputShape.Size }, inputShape.Size, units, generator));
+        bias = new Parameter(LayerInit.Bias(initialization, new long[] { units }, inputShape.Size, generator));
         RegisterComponents();
     }
 
@@ -38,6 +38,14 @@ public sealed class Dense : TrainableLayer
     public override Tensor TransposeLinear(Tensor output, Tensor weight) => BatchShapes.Reshape(output.mm(weight), InputShape);
 
     /// <inheritdoc />
+    public override Tensor ScaleInputChannels(Tensor channelScale)
+    {
+        using var perUnit = channelScale.repeat_interleave(InputShape.Height * InputShape.Width);   // C×H×W flattened channel-major
+        using var row = perUnit.unsqueeze(0);
+        return weight.detach().mul(row);
+    }
+
+    /// <inheritdoc />
     public override InverseLayer CreateInverse(Activation activation, Generator? generator, int extraInputs = 0) =>
-        new DenseInverse(OutputShape.Size + extraInputs, InputShape, activation, generator);
+        new DenseInverse(OutputShape.Size + extraInputs, InputShape, activation, generator, Initialization);
 }

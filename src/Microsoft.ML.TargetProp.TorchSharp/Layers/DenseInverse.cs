@@ -10,12 +10,12 @@ public sealed class DenseInverse : InverseLayer
     private readonly Parameter weight;
     private readonly Parameter bias;
 
-    /// <summary>Creates a Glorot-initialised inverse from <paramref name="inputs"/> flat units to activities of <paramref name="outputShape"/>.</summary>
-    public DenseInverse(int inputs, ImageShape outputShape, Activation activation, Generator? generator = null)
+    /// <summary>Creates an inverse (initialised by <paramref name="initialization"/>) from <paramref name="inputs"/> flat units to activities of <paramref name="outputShape"/>.</summary>
+    public DenseInverse(int inputs, ImageShape outputShape, Activation activation, Generator? generator = null, WeightInitialization initialization = WeightInitialization.Glorot)
         : base(nameof(DenseInverse), outputShape, activation)
     {
-        weight = new Parameter(GlorotInit.Uniform(new long[] { outputShape.Size, inputs }, inputs, outputShape.Size, generator));
-        bias = new Parameter(zeros(outputShape.Size));
+        weight = new Parameter(LayerInit.Weight(initialization, new long[] { outputShape.Size, inputs }, inputs, outputShape.Size, generator));
+        bias = new Parameter(LayerInit.Bias(initialization, new long[] { outputShape.Size }, inputs, generator));
         RegisterComponents();
     }
 

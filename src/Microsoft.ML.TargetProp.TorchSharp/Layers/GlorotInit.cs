@@ -1,4 +1,3 @@
-using System;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,13 +7,6 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 public static class GlorotInit
 {
     /// <summary>A new tensor of <paramref name="shape"/> drawn from the Glorot uniform distribution.</summary>
-    public static Tensor Uniform(long[] shape, int fanIn, int fanOut, Generator? generator, Device? device = null)
-    {
-        double bound = Math.Sqrt(6.0 / (fanIn + fanOut));
-        using var u = rand(shape, dtype: float32, generator: generator);
-        using var scale = (2 * bound).ToScalar();
-        using var shift = bound.ToScalar();
-        var w = u.mul(scale).sub_(shift);
-        return device is null || device.type == global::TorchSharp.DeviceType.CPU ? w : w.to(device);
-    }
+    public static Tensor Uniform(long[] shape, int fanIn, int fanOut, Generator? generator, Device? device = null) =>
+        LayerInit.Weight(WeightInitialization.Glorot, shape, fanIn, fanOut, generator, device);
 }

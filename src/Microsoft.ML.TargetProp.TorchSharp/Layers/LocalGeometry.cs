@@ -38,6 +38,9 @@ public sealed class LocalGeometry
     /// <summary>Size of one receptive field, C·k·k.</summary>
     public int PatchSize => Input.Channels * Spec.Kernel * Spec.Kernel;
 
+    /// <summary>Mean number of output units one input unit feeds, O·k²/s² (the fan-out of the sparse matrix W).</summary>
+    public double MeanFanOut => (double)Output.Channels * Spec.Kernel * Spec.Kernel / ((double)Spec.Stride * Spec.Stride);
+
     /// <summary>Shape of the per-location weight tensor, [L, C·k·k, O].</summary>
     public long[] WeightShape => new long[] { Locations, PatchSize, Output.Channels };
 

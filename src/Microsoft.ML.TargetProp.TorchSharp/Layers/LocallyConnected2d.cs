@@ -14,18 +14,19 @@ public sealed class LocallyConnected2d : TrainableLayer
     private readonly Parameter weight;
     private readonly Parameter bias;
 
-    /// <summary>Creates a Glorot-initialised layer of <paramref name="spec"/> on inputs of <paramref name="inputShape"/>.</summary>
-    public LocallyConnected2d(LocallyConnectedLayerSpec spec, ImageShape inputShape, Activation? activation, Generator? generator = null)
-        : this(new LocalGeometry(spec, inputShape), activation, generator)
+    /// <summary>Creates a layer (initialised by <paramref name="initialization"/>) of <paramref name="spec"/> on inputs of <paramref name="inputShape"/>.</summary>
+    public LocallyConnected2d(LocallyConnectedLayerSpec spec, ImageShape inputShape, Activation? activation, Generator? generator = null,
+        WeightInitialization initialization = WeightInitialization.Glorot)
+        : this(new LocalGeometry(spec, inputShape), activation, generator, initialization)
     {
     }
 
-    private LocallyConnected2d(LocalGeometry geometry, Activation? activation, Generator? generator)
-        : base(nameof(LocallyConnected2d), geometry.Input, geometry.Output, activation)
+    private LocallyConnected2d(LocalGeometry geometry, Activation? activation, Generator? generator, WeightInitialization initialization)
+        : base(nameof(LocallyConnected2d), geometry.Input, geometry.Output, activation, initialization)
     {
         Geometry = geometry;
-        weight = new Parameter(GlorotInit.Uniform(geometry.WeightShape, FanIn, FanOut, generator));
-        bias = new Parameter(zeros(geometry.Output.Channels, geometry.Output.Height, geometry.Output.Width));
+        weight = new Parameter(LayerInit.Weight(initialization, geometry.WeightShape, FanIn, InitFanOut, generator));
+        bias = new Parameter(LayerInit.Bias(initialization, new long[] { geometry.Output.Channels, geometry.Output.Height, geometry.Output.Width }, FanIn, generator));
         RegisterComponents();
     }
 
@@ -45,6 +46,9 @@ public sealed class LocallyConnected2d : TrainableLayer
     public override int FanOut => Geometry.Output.Channels * Geometry.Spec.Kernel * Geometry.Spec.Kernel;
 
     /// <inheritdoc />
+    public override double InitFanOut => Initialization == WeightInitialization.GlorotStrideAware ? Geometry.MeanFanOut : FanOut;
+
+    /// <inheritdoc />
     public override Tensor Linear(Tensor input)
     {
         var y = Geometry.Apply(BatchShapes.Reshape(input, InputShape), weight);
@@ -55,10 +59,19 @@ public sealed class LocallyConnected2d : TrainableLayer
     public override Tensor TransposeLinear(Tensor output, Tensor weight) => Geometry.ApplyTranspose(output, weight);
 
     /// <inheritdoc />
+    public override Tensor ScaleInputChannels(Tensor channelScale)
+    {
+        int k = Geometry.Spec.Kernel;
+        using var perPatch = channelScale.repeat_interleave(k * k);   // unfold orders a patch as C, then k×k
+        using var column = perPatch.reshape(1, Geometry.PatchSize, 1);
+        return weight.detach().mul(column);
+    }
+
+    /// <inheritdoc />
     public override InverseLayer CreateInverse(Activation activation, Generator? generator, int extraInputs = 0)
     {
         if (extraInputs != 0)
             throw new System.ArgumentException("Extra inverse inputs are only supported on the fully-connected output layer.", nameof(extraInputs));
-        return new LocallyConnectedTranspose2d(Geometry, activation, generator);
+        return new LocallyConnectedTranspose2d(Geometry, activation, generator, Initialization);
     }
 }

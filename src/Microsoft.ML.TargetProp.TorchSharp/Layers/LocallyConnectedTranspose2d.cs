@@ -15,13 +15,18 @@ public sealed class LocallyConnectedTranspose2d : InverseLayer
     private readonly Parameter bias;
     private readonly LocalGeometry _geometry;
 
-    /// <summary>Creates a Glorot-initialised transpose of the layer with <paramref name="geometry"/>.</summary>
-    public LocallyConnectedTranspose2d(LocalGeometry geometry, Activation activation, Generator? generator = null)
+    /// <summary>Creates a transpose (initialised by <paramref name="initialization"/>) of the layer with <paramref name="geometry"/>.</summary>
+    public LocallyConnectedTranspose2d(LocalGeometry geometry, Activation activation, Generator? generator = null,
+        WeightInitialization initialization = WeightInitialization.Glorot)
         : base(nameof(LocallyConnectedTranspose2d), geometry.Input, activation)
     {
         _geometry = geometry;
-        weight = new Parameter(GlorotInit.Uniform(geometry.WeightShape, geometry.Output.Channels * geometry.Spec.Kernel * geometry.Spec.Kernel, geometry.PatchSize, generator));
-        bias = new Parameter(zeros(geometry.Input.Channels, geometry.Input.Height, geometry.Input.Width));
+        // V maps h_l to h_{l-1}: its fan-in is the outputs that read one input unit, its fan-out the patch size.
+        double fanIn = initialization == WeightInitialization.GlorotStrideAware || initialization == WeightInitialization.TorchDefault
+            ? geometry.MeanFanOut
+            : geometry.Output.Channels * geometry.Spec.Kernel * geometry.Spec.Kernel;
+        weight = new Parameter(LayerInit.Weight(initialization, geometry.WeightShape, fanIn, geometry.PatchSize, generator));
+        bias = new Parameter(LayerInit.Bias(initialization, new long[] { geometry.Input.Channels, geometry.Input.Height, geometry.Input.Width }, fanIn, generator));
         RegisterComponents();
     }
 

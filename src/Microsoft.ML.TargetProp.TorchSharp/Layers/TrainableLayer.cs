@@ -14,12 +14,16 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates a layer mapping <paramref name="inputShape"/> to <paramref name="outputShape"/>.</summary>
-    protected TrainableLayer(string name, ImageShape inputShape, ImageShape outputShape, Activation? activation) : base(name)
+    protected TrainableLayer(string name, ImageShape inputShape, ImageShape outputShape, Activation? activation, WeightInitialization initialization) : base(name)
     {
         InputShape = inputShape;
         OutputShape = outputShape;
         Activation = activation;
+        Initialization = initialization;
     }
+
+    /// <summary>How W_l, b_l were drawn; the inverse and feedback matrices created by this layer use the same rule.</summary>
+    public WeightInitialization Initialization { get; }
 
     /// <summary>Shape of h_{l-1}.</summary>
     public ImageShape InputShape { get; }
@@ -49,14 +53,23 @@ public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
     /// <summary>Creates an inverse g_l mapping h_l (with <paramref name="extraInputs"/> more flat units appended) back to h_{l-1}, with nonlinearity <paramref name="activation"/>.</summary>
     public abstract InverseLayer CreateInverse(Activation activation, Generator? generator, int extraInputs = 0);
 
-    /// <summary>Creates a random matrix shaped like W_l, Glorot-scaled (the fixed feedback B_l of feedback alignment).</summary>
-    public Tensor CreateFeedback(Generator? generator) => GlorotInit.Uniform(Weight.shape, FanIn, FanOut, generator, Weight.device);
+    /// <summary>Creates a random matrix shaped like W_l, scaled like W_l (the fixed feedback B_l of feedback alignment).</summary>
+    public Tensor CreateFeedback(Generator? generator) => LayerInit.Weight(Initialization, Weight.shape, FanIn, InitFanOut, generator, Weight.device);
 
     /// <summary>Glorot fan-in of one output unit.</summary>
     public abstract int FanIn { get; }
 
-    /// <summary>Glorot fan-out of one input unit.</summary>
+    /// <summary>Glorot fan-out of one input unit, convolution-style (ignoring a stride).</summary>
     public abstract int FanOut { get; }
+
+    /// <summary>The fan-out <see cref="Initialization"/> uses: <see cref="FanOut"/>, or for <see cref="WeightInitialization.GlorotStrideAware"/> the mean number of outputs one input feeds.</summary>
+    public virtual double InitFanOut => FanOut;
+
+    /// <summary>
+    /// W·diag(d) where d holds <paramref name="channelScale"/>[c] for every input unit of channel c: the weights that read
+    /// inputs scaled per channel. With the bias shift b − W(μ/s) this folds an input standardisation into the layer.
+    /// </summary>
+    public abstract Tensor ScaleInputChannels(Tensor channelScale);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

@@ -19,11 +19,12 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     private readonly TrainableLayer[] _layers;
 
     /// <summary>
-    /// Builds and Glorot-initialises the network; weights are drawn from <paramref name="generator"/> in layer order.
+    /// Builds and initialises the network (<paramref name="initialization"/>, Glorot by default); weights are drawn from <paramref name="generator"/> in layer order.
     /// <paramref name="objective"/> defaults to classification; a reconstruction network needs
     /// <paramref name="classes"/> = the input size (see <see cref="Autoencoder"/>).
     /// </summary>
-    public TargetPropNetwork(NetworkSpec spec, ImageShape inputShape, int classes, Generator? generator = null, TaskObjective? objective = null) : base(nameof(TargetPropNetwork))
+    public TargetPropNetwork(NetworkSpec spec, ImageShape inputShape, int classes, Generator? generator = null, TaskObjective? objective = null,
+        WeightInitialization initialization = WeightInitialization.Glorot) : base(nameof(TargetPropNetwork))
     {
         ArgumentNullException.ThrowIfNull(spec);
         Objective = objective ?? TaskObjective.Classification;
@@ -40,12 +41,12 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
         {
             list.Add(spec.HiddenLayers[i] switch
             {
-                DenseLayerSpec d => new Dense(shapes[i], d.Units, spec.Activation, generator),
-                LocallyConnectedLayerSpec lc => new LocallyConnected2d(lc, shapes[i], spec.Activation, generator),
+                DenseLayerSpec d => new Dense(shapes[i], d.Units, spec.Activation, generator, initialization),
+                LocallyConnectedLayerSpec lc => new LocallyConnected2d(lc, shapes[i], spec.Activation, generator, initialization),
                 var other => throw new ArgumentException($"Unsupported layer {other}."),
             });
         }
-        list.Add(new Dense(shapes[^1], classes, activation: null, generator));
+        list.Add(new Dense(shapes[^1], classes, activation: null, generator, initialization));
         _layers = list.ToArray();
         layers = new ModuleList<TrainableLayer>(_layers);
         RegisterComponents();
@@ -73,11 +74,31 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The forward weights θ = (W_l, b_l) of every layer.</summary>
     public IEnumerable<Parameter> ForwardParameters => _layers.SelectMany(l => new[] { l.Weight, l.Bias });
 
-    /// <summary>Copies the weights into a <see cref="TargetPropModelParameters"/> for managed scoring and saving.</summary>
-    public TargetPropModelParameters ToModelParameters(AlgorithmKind algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null)
+    /// <summary>
+    /// Copies the weights into a <see cref="TargetPropModelParameters"/> for managed scoring and saving. When the network
+    /// was trained on standardised inputs, <paramref name="standardization"/> is folded into the first layer
+    /// (W' = W·diag(1/s), b' = b − W(μ/s)) so the model reads raw inputs.
+    /// </summary>
+    public TargetPropModelParameters ToModelParameters(AlgorithmKind algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null,
+        Training.InputStandardization? standardization = null)
     {
         var layers = _layers.Select(l => new LayerParameters(ToArray(l.Weight), ToArray(l.Bias))).ToArray();
+        if (standardization is not null)
+            layers[0] = FoldStandardization(_layers[0], standardization);
         return new TargetPropModelParameters(Spec, InputShape, Classes, layers, algorithm, hyperParameters, history);
+    }
+
+    private LayerParameters FoldStandardization(TrainableLayer first, Training.InputStandardization standardization)
+    {
+        if (standardization.Shape != InputShape)
+            throw new ArgumentException($"The standardisation is for inputs of {standardization.Shape}; the network reads {InputShape}.", nameof(standardization));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var device = first.Weight.device;
+        var weight = first.ScaleInputChannels(standardization.InverseStd(device));
+        var shift = first.Linear(standardization.ShiftImage(device)).sub(first.Bias).reshape(first.Bias.shape);   // W(μ/s)
+        var bias = first.Bias.sub(shift);
+        return new LayerParameters(ToArray(weight), ToArray(bias));
     }
 
     /// <summary>Loads weights from <paramref name="model"/>, which must have this network's architecture.</summary>

@@ -13,13 +13,13 @@ public sealed class AugmentedOutputTargetPropTrainer : TargetPropTrainerBase<Aug
         public int AuxiliaryUnits = 512;
 
         /// <summary>Creates options with Table 5's SDTP MNIST-LC parallel values.</summary>
-        public Options() => ApplyPaperTargetProp(PaperHyperParameters.Get("mnist-lc", AlgorithmKind.AugmentedOutputTargetProp), "mnist-lc");
+        public Options() => ApplyPaperTargetProp(PaperHyperParameters.Recommended("mnist-lc", AlgorithmKind.AugmentedOutputTargetProp), "mnist-lc");
 
         /// <summary>Options with Table 5's (SDTP) values for an architecture preset and schedule.</summary>
-        public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel)
+        public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel, Table5Reading reading = Table5Reading.SearchSpace)
         {
             var options = new Options();
-            options.ApplyPaperTargetProp(PaperHyperParameters.Get(preset, AlgorithmKind.AugmentedOutputTargetProp, schedule), preset);
+            options.ApplyPaperTargetProp(PaperHyperParameters.Read(preset, AlgorithmKind.AugmentedOutputTargetProp, schedule, reading), preset);
             return options;
         }
 

@@ -6,20 +6,20 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 /// <summary>Difference target propagation (DTP): ĥ_{L-1} = h_{L-1} − α ∂L/∂h_{L-1}, difference-corrected targets below, noise-preserving inverses.</summary>
 public sealed class DifferenceTargetPropTrainer : TargetPropTrainerBase<DifferenceTargetPropTrainer.Options>
 {
-    /// <summary>Options of <see cref="DifferenceTargetPropTrainer"/>; defaults are Table 5's MNIST-LC parallel values.</summary>
+    /// <summary>Options of <see cref="DifferenceTargetPropTrainer"/>; defaults are Table 5's MNIST-LC parallel values with Adam's β and ϵ in Table 4's space.</summary>
     public sealed class Options : TargetPropagationTrainerOptions
     {
         /// <summary>α: step of the penultimate target (Table 4 searches [0.01, 0.2]).</summary>
         public double Alpha = 0.1;
 
         /// <summary>Creates options with Table 5's MNIST-LC parallel values.</summary>
-        public Options() => Apply(PaperHyperParameters.Get("mnist-lc", AlgorithmKind.DifferenceTargetProp), "mnist-lc");
+        public Options() => Apply(PaperHyperParameters.Recommended("mnist-lc", AlgorithmKind.DifferenceTargetProp), "mnist-lc");
 
-        /// <summary>Options with Table 5's values for an architecture preset and schedule.</summary>
-        public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel)
+        /// <summary>Options with Table 5's values for an architecture preset and schedule (<paramref name="reading"/>: Adam's β and ϵ moved into Table 4's space, the default, or as printed).</summary>
+        public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel, Table5Reading reading = Table5Reading.SearchSpace)
         {
             var options = new Options();
-            options.Apply(PaperHyperParameters.Get(preset, AlgorithmKind.DifferenceTargetProp, schedule), preset);
+            options.Apply(PaperHyperParameters.Read(preset, AlgorithmKind.DifferenceTargetProp, schedule, reading), preset);
             return options;
         }
 

@@ -10,13 +10,13 @@ public sealed class DirectFeedbackAlignmentTrainer : TargetPropTrainerBase<Direc
     public sealed class Options : TargetPropTrainerOptions
     {
         /// <summary>Creates options with Table 5's MNIST-LC values.</summary>
-        public Options() => ApplyPaper(PaperHyperParameters.Get("mnist-lc", AlgorithmKind.DirectFeedbackAlignment), "mnist-lc");
+        public Options() => ApplyPaper(PaperHyperParameters.Recommended("mnist-lc", AlgorithmKind.DirectFeedbackAlignment), "mnist-lc");
 
-        /// <summary>Options with Table 5's values for a Table 3 architecture preset (which also becomes the architecture).</summary>
-        public static Options FromPaper(string preset)
+        /// <summary>Options with Table 5's values for a Table 3 architecture preset (which also becomes the architecture); <paramref name="reading"/>: Adam's β and ϵ moved into Table 4's space (default) or as printed.</summary>
+        public static Options FromPaper(string preset, Table5Reading reading = Table5Reading.SearchSpace)
         {
             var options = new Options();
-            options.ApplyPaper(PaperHyperParameters.Get(preset, AlgorithmKind.DirectFeedbackAlignment), preset);
+            options.ApplyPaper(PaperHyperParameters.Read(preset, AlgorithmKind.DirectFeedbackAlignment, TrainingSchedule.Parallel, reading), preset);
             return options;
         }
 

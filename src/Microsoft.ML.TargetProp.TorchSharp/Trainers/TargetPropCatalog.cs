@@ -98,7 +98,7 @@ public static class TargetPropCatalog
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
         int batchSize = 100, double? learningRate = null, int? seed = null)
     {
-        var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), FeedbackAlignmentTrainer.Options.FromPaper);
+        var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), p => FeedbackAlignmentTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         return FeedbackAlignment(catalog, options);
     }
@@ -120,7 +120,7 @@ public static class TargetPropCatalog
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
         int batchSize = 100, double? learningRate = null, int? seed = null)
     {
-        var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), DirectFeedbackAlignmentTrainer.Options.FromPaper);
+        var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), p => DirectFeedbackAlignmentTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         return DirectFeedbackAlignment(catalog, options);
     }
@@ -142,7 +142,7 @@ public static class TargetPropCatalog
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
         int batchSize = 100, double? learningRate = null, int? seed = null)
     {
-        var options = Start(architecture, new BackpropTrainer.Options(), BackpropTrainer.Options.FromPaper);
+        var options = Start(architecture, new BackpropTrainer.Options(), p => BackpropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
         return Backprop(catalog, options);
     }

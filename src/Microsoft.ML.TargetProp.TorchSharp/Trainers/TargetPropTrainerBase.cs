@@ -72,7 +72,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
         TrainerOptions.Validate();
         var spec = NetworkSpec.Parse(TrainerOptions.Architecture);
         var hyperParameters = TrainerOptions.ToHyperParameters();
-        var trainingOptions = new TrainingOptions
+        var trainingOptions = TrainerOptions.WithChoices(new TrainingOptions
         {
             Algorithm = Algorithm,
             HyperParameters = hyperParameters,
@@ -84,7 +84,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
             Diagnostics = TrainerOptions.Diagnostics,
             CheckpointPath = TrainerOptions.CheckpointPath,
             CheckpointInterval = TrainerOptions.CheckpointInterval,
-        };
+        });
         trainingOptions.Validate();
 
         var (features, featureType) = DataViewReader.FeatureColumn(input.Schema, TrainerOptions.FeatureColumnName);
@@ -134,7 +134,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
             host.CheckAlive();
         });
         if (result.Divergence is not null) host.Warning(result.Divergence);
-        var model = trainer.Network.ToModelParameters(Algorithm, hyperParameters, result.History).WithDivergence(result.Divergence);
+        var model = trainer.ToModelParameters(Algorithm, hyperParameters, result.History).WithDivergence(result.Divergence);
         return new TargetPropTransformer(model, TrainerOptions.FeatureColumnName, labelValues, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
     }
 

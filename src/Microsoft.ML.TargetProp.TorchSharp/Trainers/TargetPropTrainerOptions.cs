@@ -1,5 +1,8 @@
 using System;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
@@ -73,6 +76,19 @@ public abstract class TargetPropTrainerOptions
     /// <summary>Write the checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
     public int CheckpointInterval = 1;
 
+    /// <summary>
+    /// Standardise the features per channel with the training data's mean and standard deviation. The statistics are
+    /// folded into the saved model's first layer, so scoring (managed, ONNX, older scoring packages) reads raw features:
+    /// no NormalizeMeanVariance is needed in the pipeline. Default true.
+    /// </summary>
+    public bool StandardizeInputs = TrainingOptions.Default.StandardizeInputs;
+
+    /// <summary>Weight initialisation. Default <see cref="WeightInitialization.GlorotStrideAware"/> (Glorot with the fans of the strided sparse matrix).</summary>
+    public WeightInitialization Initialization = TrainingOptions.Default.Initialization;
+
+    /// <summary>Where Adam's ϵ enters the step: after the bias correction (PyTorch, default) or before (TensorFlow, the paper's framework).</summary>
+    public AdamEpsilonMode AdamEpsilon = TrainingOptions.Default.AdamEpsilon;
+
     /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
     public bool Diagnostics = true;
 
@@ -84,8 +100,18 @@ public abstract class TargetPropTrainerOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"Options.BatchSize must be ≥ 1; got {BatchSize}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"Options.LearningRate must be a finite number > 0; got {LearningRate}.");
         if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"Options.NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+        if (!Enum.IsDefined(Initialization)) throw new ArgumentOutOfRangeException(nameof(Initialization), $"Options.Initialization: unknown value {Initialization}.");
+        if (!Enum.IsDefined(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), $"Options.AdamEpsilon: unknown value {AdamEpsilon}.");
         Checkpoints.Validate(CheckpointPath, CheckpointInterval);
     }
+
+    /// <summary><paramref name="options"/> with this trainer's reproduction choices applied.</summary>
+    internal virtual TrainingOptions WithChoices(TrainingOptions options) => options with
+    {
+        StandardizeInputs = StandardizeInputs,
+        Initialization = Initialization,
+        AdamEpsilon = AdamEpsilon,
+    };
 
     /// <summary>The forward Adam settings.</summary>
     internal AdamSettings ForwardAdam => new(LearningRate, Beta1, Beta2, Epsilon);

@@ -1,4 +1,6 @@
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
@@ -25,6 +27,23 @@ public abstract class TargetPropagationTrainerOptions : TargetPropTrainerOptions
 
     /// <summary>a of the hybrid g = a·g_bp + (1 − a)·g_tp (section 5.6); 0 = pure target propagation.</summary>
     public double BpMix;
+
+    /// <summary>What the alternating schedule alternates over: whole epochs (default) or minibatches.</summary>
+    public AlternationGranularity AlternateEvery = TrainingOptions.Default.AlternateEvery;
+
+    /// <summary>σ relative to each batch's activity standard deviation instead of absolute. Default false.</summary>
+    public bool RelativeSigma = TrainingOptions.Default.RelativeSigma;
+
+    /// <summary>Scale of the layer and inverse squared-L2 losses. Default ½·Σ over units.</summary>
+    public LocalLossScale LocalLoss = TrainingOptions.Default.LocalLoss;
+
+    /// <inheritdoc />
+    internal override TrainingOptions WithChoices(TrainingOptions options) => base.WithChoices(options) with
+    {
+        AlternateEvery = AlternateEvery,
+        RelativeSigma = RelativeSigma,
+        LocalLoss = LocalLoss,
+    };
 
     /// <inheritdoc />
     internal override void Validate()

@@ -21,10 +21,13 @@ public sealed class AdamOptimizer : IDisposable
     private readonly Tensor[] _m;
     private readonly Tensor[] _v;
     private readonly AdamSettings _settings;
+    private readonly AdamEpsilonMode _epsilonMode;
 
-    /// <summary>Creates the optimizer with zero moments.</summary>
-    public AdamOptimizer(IEnumerable<Parameter> parameters, AdamSettings settings)
+    /// <summary>Creates the optimizer with zero moments; <paramref name="epsilonMode"/> says where ϵ enters the step.</summary>
+    public AdamOptimizer(IEnumerable<Parameter> parameters, AdamSettings settings, AdamEpsilonMode epsilonMode = AdamEpsilonMode.PyTorch)
     {
+        if (!Enum.IsDefined(epsilonMode)) throw new ArgumentOutOfRangeException(nameof(epsilonMode), epsilonMode, "Unknown Adam epsilon mode.");
+        _epsilonMode = epsilonMode;
         ArgumentNullException.ThrowIfNull(parameters);
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         settings.Validate(nameof(settings));
@@ -43,7 +46,10 @@ public sealed class AdamOptimizer : IDisposable
         foreach (var p in _parameters) p.grad?.zero_();
     }
 
-    /// <summary>One Adam step: m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; θ ← θ − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ϵ).</summary>
+    /// <summary>
+    /// One Adam step: m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; then θ ← θ − lr/(1−β1ᵗ) · m / (√(v/(1−β2ᵗ)) + ϵ)
+    /// (PyTorch), or θ ← θ − lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ϵ̂) (TensorFlow: ϵ̂ before the bias correction).
+    /// </summary>
     public void Step()
     {
         Steps++;
@@ -53,9 +59,10 @@ public sealed class AdamOptimizer : IDisposable
         using var oneMinusBeta1 = (1 - b1).ToScalar();
         using var beta2 = b2.ToScalar();
         using var oneMinusBeta2 = (1 - b2).ToScalar();
+        bool tf = _epsilonMode == AdamEpsilonMode.TensorFlow;
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var epsilon = _settings.Epsilon.ToScalar();
-        using var negativeStep = (-_settings.LearningRate / correction1).ToScalar();
+        using var negativeStep = (tf ? -_settings.LearningRate * Math.Sqrt(correction2) / correction1 : -_settings.LearningRate / correction1).ToScalar();
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Length; i++)
         {
@@ -64,10 +71,14 @@ public sealed class AdamOptimizer : IDisposable
             _m[i].mul_(beta1).add_(grad, alpha: oneMinusBeta1);
             _v[i].mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
             using var denominator = _v[i].sqrt();
-            denominator.div_(sqrtCorrection2).add_(epsilon);
+            if (!tf) denominator.div_(sqrtCorrection2);
+            denominator.add_(epsilon);
             _parameters[i].addcdiv_(_m[i], denominator, value: negativeStep);
         }
     }
+
+    /// <summary>Where ϵ enters the step.</summary>
+    public AdamEpsilonMode EpsilonMode => _epsilonMode;
 
     /// <summary>Writes the step count and both moments.</summary>
     public void Save(BinaryWriter writer)

@@ -55,17 +55,19 @@ public sealed class NetworkTrainer : IDisposable
         if (options.TuneAllocator) MallocTuning.EnsureApplied();
         if (options.NumberOfThreads is int threads) set_num_threads(threads);
         _generator = new Generator((ulong)options.Seed, CPU);
-        Network = new TargetPropNetwork(spec, inputShape, classes, _generator, objective);
+        Network = new TargetPropNetwork(spec, inputShape, classes, _generator, objective, options.Initialization);
         if (_device.type != global::TorchSharp.DeviceType.CPU) Network.to(_device);
         Algorithm = AlgorithmFactory.Create(options.Algorithm, Network, options.HyperParameters, _generator);
+        Algorithm.LocalLoss = options.LocalLoss;
+        if (Algorithm is TargetPropagation tp) tp.RelativeSigma = options.RelativeSigma;
         if (_device.type != global::TorchSharp.DeviceType.CPU) Algorithm.to(_device);
         _noise = _device.type == global::TorchSharp.DeviceType.CPU ? _generator : new Generator((ulong)options.Seed + 1, _device);
         var f = options.HyperParameters.Forward;
-        _forwardOptimizer = new AdamOptimizer(Network.ForwardParameters, f);
+        _forwardOptimizer = new AdamOptimizer(Network.ForwardParameters, f, options.AdamEpsilon);
         if (Algorithm.HasInverses)
         {
             var inv = options.HyperParameters.Inverse;
-            _inverseOptimizer = new AdamOptimizer(Algorithm.InverseParameters, inv);
+            _inverseOptimizer = new AdamOptimizer(Algorithm.InverseParameters, inv, options.AdamEpsilon);
         }
     }
 
@@ -84,6 +86,28 @@ public sealed class NetworkTrainer : IDisposable
 
     /// <summary>The learning algorithm and its state (feedback matrices or inverses).</summary>
     public LearningAlgorithm Algorithm { get; }
+
+    /// <summary>
+    /// The input standardisation training reads (set by the first <see cref="Fit"/> from its training set when
+    /// <see cref="TrainingOptions.StandardizeInputs"/> is on; null otherwise).
+    /// </summary>
+    public InputStandardization? Standardization { get; private set; }
+
+    /// <summary>
+    /// The trained network as a model that scores raw inputs: the weights, with <see cref="Standardization"/> folded into
+    /// the first layer.
+    /// </summary>
+    public TargetPropModelParameters ToModelParameters(AlgorithmKind algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null) =>
+        Network.ToModelParameters(algorithm, hyperParameters, history, Standardization);
+
+    /// <summary>Number of passes over the training data one epoch makes: 2 for the per-epoch alternating schedule, else 1.</summary>
+    public int PassesPerEpoch => AlternatesPerEpoch ? 2 : 1;
+
+    private bool AlternatesPerEpoch => Options.HyperParameters.Schedule == TrainingSchedule.Alternating && Algorithm.HasInverses
+        && Options.AlternateEvery == AlternationGranularity.Epoch;
+
+    private bool AlternatesPerBatch => Options.HyperParameters.Schedule == TrainingSchedule.Alternating && Algorithm.HasInverses
+        && Options.AlternateEvery == AlternationGranularity.Minibatch;
 
     /// <summary>Epochs completed so far (restored by <see cref="LoadCheckpoint"/>); an interrupted epoch does not count.</summary>
     public int CompletedEpochs => _history.Count(h => !h.Partial);
@@ -106,11 +130,13 @@ public sealed class NetworkTrainer : IDisposable
         _beforeBatch = beforeBatch;
         CheckData(train, nameof(train));
         if (validation is not null) CheckData(validation, nameof(validation));
+        if (Options.StandardizeInputs && Objective.HasClasses && Standardization is null)
+            Standardization = InputStandardization.Compute(train);
         using var x = ToTensor(train);
         using var y = TargetsTensor(train, x);
         using var probeX = x.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
         using var probeY = y.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
-        bool alternating = Options.HyperParameters.Schedule == TrainingSchedule.Alternating && Algorithm.HasInverses;
+        bool alternating = AlternatesPerEpoch;
         string? divergence = null;
         bool cancelled = false;
         for (int epoch = CompletedEpochs + 1; epoch <= Options.Epochs; epoch++)
@@ -140,7 +166,7 @@ public sealed class NetworkTrainer : IDisposable
             }
             else
             {
-                totals = RunPass(x, y, PassPhase.Both, epoch, cancellation, resume);
+                totals = RunPass(x, y, AlternatesPerBatch ? PassPhase.Interleaved : PassPhase.Both, epoch, cancellation, resume);
                 inverseLoss = totals.InverseLoss;
             }
             watch.Stop();
@@ -337,7 +363,7 @@ public sealed class NetworkTrainer : IDisposable
     }
 
     /// <summary>Which weights a pass over the data trains: both (parallel schedule), or one of the alternating schedule's two passes.</summary>
-    private enum PassPhase { Both, InverseOnly, ForwardOnly }
+    private enum PassPhase { Both, InverseOnly, ForwardOnly, Interleaved }
 
     /// <summary>
     /// Where a cancelled pass stopped: enough to continue it exactly — the generator state at the start of the pass (to
@@ -354,6 +380,7 @@ public sealed class NetworkTrainer : IDisposable
     {
         bool trainForward = phase != PassPhase.InverseOnly;
         bool trainInverse = phase != PassPhase.ForwardOnly && Algorithm.HasInverses;
+        bool interleaved = phase == PassPhase.Interleaved;
         long n = x.shape[0];
         int batch = Options.BatchSize;
         using var scope = NewDisposeScope();
@@ -384,7 +411,15 @@ public sealed class NetworkTrainer : IDisposable
             var index = order.narrow(0, start, size);
             var xb = x.index_select(0, index);
             var yb = Objective.HasClasses ? y.index_select(0, index) : xb;   // an autoencoder's targets are its inputs
-            var (logits, inverseLoss) = Step(xb, yb, trainForward, trainInverse, Profiler);
+            Tensor logits;
+            Tensor? inverseLoss;
+            if (interleaved)
+            {
+                // Alternating per minibatch: λ steps on this batch, then θ steps on a fresh pass through the updated inverses.
+                (_, inverseLoss) = Step(xb, yb, trainForward: false, trainInverse: true, Profiler);
+                (logits, _) = Step(xb, yb, trainForward: true, trainInverse: false, Profiler);
+            }
+            else (logits, inverseLoss) = Step(xb, yb, trainForward, trainInverse, Profiler);
             using (no_grad())
             {
                 Accumulate(logits, yb, lossSum, correct);
@@ -619,8 +654,14 @@ public sealed class NetworkTrainer : IDisposable
     private Tensor ToTensor(InMemoryDataset data)
     {
         var t = tensor(data.Features, new long[] { data.Count, data.Shape.Size });
-        if (_device.type == global::TorchSharp.DeviceType.CPU) return t;
-        using (t) return t.to(_device);
+        if (_device.type != global::TorchSharp.DeviceType.CPU)
+        {
+            var moved = t.to(_device);
+            t.Dispose();
+            t = moved;
+        }
+        if (Standardization is null) return t;
+        using (t) return Standardization.Apply(t);
     }
 
     /// <summary>The task targets of <paramref name="data"/>: its class indices, or for an autoencoder its features <paramref name="features"/> (an alias).</summary>

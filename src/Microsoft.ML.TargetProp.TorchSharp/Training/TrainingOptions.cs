@@ -1,11 +1,16 @@
 using System;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 
 /// <summary>Everything that defines a training run besides the data and the architecture.</summary>
 public sealed record TrainingOptions
 {
+    /// <summary>The defaults (what <c>new TrainingOptions()</c> holds); the ML.NET trainers' options start from them.</summary>
+    public static TrainingOptions Default { get; } = new();
+
     /// <summary>The learning algorithm.</summary>
     public AlgorithmKind Algorithm { get; init; } = AlgorithmKind.SimplifiedTargetProp;
 
@@ -42,6 +47,28 @@ public sealed record TrainingOptions
     /// <summary>Write a checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
     public int CheckpointInterval { get; init; } = 1;
 
+    /// <summary>
+    /// Standardise inputs per channel, x ← (x − μ_c)/s_c, with the training set's statistics. The saved model folds the
+    /// transform into the first layer (W·diag(1/s), b − W μ/s, exact also at zero-padded borders), so it scores raw inputs.
+    /// Ignored for an autoencoder, whose targets are its inputs. Default true (docs/results.md, "Fidelity ablation").
+    /// </summary>
+    public bool StandardizeInputs { get; init; } = true;
+
+    /// <summary>How W, b, the inverses' V, c and feedback matrices are drawn. Default Glorot with stride-aware fans (the same as Glorot for dense layers).</summary>
+    public WeightInitialization Initialization { get; init; } = WeightInitialization.GlorotStrideAware;
+
+    /// <summary>Scale of the squared-L2 layer and inverse losses.</summary>
+    public LocalLossScale LocalLoss { get; init; } = LocalLossScale.HalfSum;
+
+    /// <summary>Where Adam's ϵ enters the step (both optimizers).</summary>
+    public AdamEpsilonMode AdamEpsilon { get; init; } = AdamEpsilonMode.PyTorch;
+
+    /// <summary>σ relative to each batch's activity standard deviation instead of absolute (target propagation).</summary>
+    public bool RelativeSigma { get; init; }
+
+    /// <summary>With the alternating schedule: one inverse pass then one forward pass per epoch (default), or per minibatch.</summary>
+    public AlternationGranularity AlternateEvery { get; init; } = AlternationGranularity.Epoch;
+
     /// <summary>Throws an error naming the option when a value is out of range.</summary>
     public void Validate()
     {
@@ -51,6 +78,10 @@ public sealed record TrainingOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ 1; got {BatchSize}.");
         if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
         if (CheckpointInterval < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), $"CheckpointInterval must be ≥ 1; got {CheckpointInterval}.");
+        if (!Enum.IsDefined(Initialization)) throw new ArgumentOutOfRangeException(nameof(Initialization), $"Unknown Initialization {Initialization}.");
+        if (!Enum.IsDefined(LocalLoss)) throw new ArgumentOutOfRangeException(nameof(LocalLoss), $"Unknown LocalLoss {LocalLoss}.");
+        if (!Enum.IsDefined(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), $"Unknown AdamEpsilon {AdamEpsilon}.");
+        if (!Enum.IsDefined(AlternateEvery)) throw new ArgumentOutOfRangeException(nameof(AlternateEvery), $"Unknown AlternateEvery {AlternateEvery}.");
         if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
     }
 }

@@ -108,6 +108,48 @@ public static class PaperHyperParameters
         return result;
     }
 
+    /// <summary>
+    /// <paramref name="p"/> with both optimizers' Adam β and ϵ moved into Table 4's space: β1 = 0.9, β2 the nearer of
+    /// {0.99, 0.999} (in log(1 − β2); 0.95 → 0.99), ϵ the nearer of {10⁻⁴, 10⁻⁶, 10⁻⁸} in log (10⁻³ → 10⁻⁴). Learning
+    /// rates, α and σ are kept as printed. Table 5's MNIST-FC column has β1 = 0.99 with β2 = 0.95, for which Adam's step
+    /// is unbounded (β1² &gt; √β2); this is the protocol-consistent reading.
+    /// </summary>
+    public static HyperParameters ClampAdamToSearchSpace(HyperParameters p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return p with { Forward = Clamp(p.Forward), Inverse = Clamp(p.Inverse) };
+    }
+
+    private static AdamSettings Clamp(AdamSettings a) => a with
+    {
+        Beta1 = 0.9,
+        Beta2 = Nearest(a.Beta2, v => Math.Log(1 - v), 0.99, 0.999),
+        Epsilon = Nearest(a.Epsilon, Math.Log, 1e-4, 1e-6, 1e-8),
+    };
+
+    private static double Nearest(double value, Func<double, double> scale, params double[] choices)
+    {
+        double best = choices[0];
+        foreach (var c in choices)
+            if (Math.Abs(scale(c) - scale(value)) < Math.Abs(scale(best) - scale(value))) best = c;
+        return best;
+    }
+
+    /// <summary>
+    /// The library's default reading of Table 5 for a preset, algorithm and schedule: the printed column with Adam's β and ϵ
+    /// moved into Table 4's search space (<see cref="ClampAdamToSearchSpace"/>); <see cref="Get"/> gives the column as printed.
+    /// </summary>
+    public static HyperParameters Recommended(string preset, AlgorithmKind algorithm, TrainingSchedule schedule = TrainingSchedule.Parallel) =>
+        ClampAdamToSearchSpace(Get(preset, algorithm, schedule));
+
+    /// <summary>Table 5's column read as <paramref name="reading"/> says: <see cref="Recommended"/> or <see cref="Get"/>.</summary>
+    public static HyperParameters Read(string preset, AlgorithmKind algorithm, TrainingSchedule schedule, Table5Reading reading) => reading switch
+    {
+        Table5Reading.SearchSpace => Recommended(preset, algorithm, schedule),
+        Table5Reading.AsPrinted => Get(preset, algorithm, schedule),
+        _ => throw new ArgumentOutOfRangeException(nameof(reading), reading, "Unknown Table 5 reading."),
+    };
+
     /// <summary>The values of <paramref name="p"/> that fall outside Table 4's search space, one sentence each.</summary>
     public static IReadOnlyList<string> OutsideSearchSpace(HyperParameters p, AlgorithmKind algorithm)
     {
