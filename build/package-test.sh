@@ -123,6 +123,56 @@ public sealed class Digit
 public sealed class Prediction { public string PredictedLabel { get; set; } = ""; public float[] Code { get; set; } = Array.Empty<float>(); }
 CS
 
+# A training app that forgot the libtorch package: a build warning, then one clear error at the first trainer call.
+mkdir -p "$work/notorch"
+cat > "$work/notorch/notorch.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><NoWarn>NU1603</NoWarn></PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Microsoft.ML.TargetProp.TorchSharp" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/notorch/Program.cs" <<'CS'
+using System;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+var ml = new MLContext(seed: 0);
+var rows = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 20).Select(i => new Row { Features = new float[] { i, -i }, Label = (i % 2).ToString() }));
+try
+{
+    ml.Transforms.Conversion.MapValueToKey("Label")
+        .Append(ml.MulticlassClassification.Trainers.Backprop(architecture: "fc(4)", numberOfEpochs: 1)).Fit(rows);
+    Console.WriteLine("trained?!");
+    return 1;
+}
+catch (InvalidOperationException e)
+{
+    Console.WriteLine(e.Message);
+    return 3;
+}
+
+public sealed class Row
+{
+    [VectorType(2)] public float[] Features { get; set; } = Array.Empty<float>();
+    public string Label { get; set; } = "";
+}
+CS
+echo "building a training app without libtorch (expects warning TPNET001)"
+dotnet build "$work/notorch" -c Release --nologo -v q --configfile "$work/nuget.config" -o "$work/notorch/out" > "$work/notorch/build.txt" 2>&1 || { cat "$work/notorch/build.txt" >&2; exit 1; }
+grep -q "TPNET001" "$work/notorch/build.txt" || { echo "no TPNET001 warning for an app without libtorch" >&2; cat "$work/notorch/build.txt" >&2; exit 1; }
+set +e
+dotnet "$work/notorch/out/notorch.dll" > "$work/notorch/run.txt" 2>&1
+code=$?
+set -e
+if [ "$code" != 3 ] || ! grep -q "references no libtorch package" "$work/notorch/run.txt"; then
+  echo "an app without libtorch did not get the clear error (exit $code):" >&2; cat "$work/notorch/run.txt" >&2; exit 1
+fi
+if [ -d "$work/notorch/out/cpu" ]; then echo "TorchSharp copied libtorch into $work/notorch/out/cpu" >&2; exit 1; fi
+echo "training app without libtorch: warning TPNET001 and the clear error"
+
 echo "building the training app"
 dotnet build "$work/train" -c Release --nologo -v q --configfile "$work/nuget.config" -o "$work/train/out"
 echo "publishing the training app"

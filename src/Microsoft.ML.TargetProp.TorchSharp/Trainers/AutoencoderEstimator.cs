@@ -167,7 +167,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         trainingOptions.Validate();
 
         var (features, featureType) = DataViewReader.FeatureColumn(input.Schema, o.InputColumnName);
-        var shape = DataViewReader.Shape(features, featureType, o.ImageShape, spec.NeedsImageShape, o.HiddenLayers);
+        var shape = DataViewReader.Shape(features, featureType, o.ImageShape, spec.NeedsImageShape, o.HiddenLayers, out _);
         spec.Shapes(shape);
         using var host = HostAccess.Start(_env, nameof(AutoencoderEstimator), o.NumberOfEpochs);
         var train = DataViewReader.Read(input, features, null, shape, 1, "training data").Data;

@@ -22,23 +22,36 @@ internal static class DataViewReader
     }
 
     /// <summary>The label column, checked to be a key (of any raw type ML.NET allows: Byte, UInt16, UInt32, UInt64).</summary>
-    public static (DataViewSchema.Column Column, int Classes) LabelColumn(DataViewSchema schema, string name, string what = "training data")
+    public static (DataViewSchema.Column Column, int Classes) LabelColumn(DataViewSchema schema, string name, string what = "training data", IDataView? data = null)
     {
         var column = schema.GetColumnOrNull(name)
             ?? throw new ArgumentOutOfRangeException(nameof(name), $"Label column '{name}' not found in the {what}; available columns: {string.Join(", ", ColumnNames(schema))}.");
         if (column.Type is not KeyDataViewType key)
             throw new ArgumentOutOfRangeException(nameof(name), $"Label column '{name}' must be a key type; it is {column.Type}. Add mlContext.Transforms.Conversion.MapValueToKey(\"{name}\") before the trainer.");
+        if (key.Count < 2 && data is not null && !HasRows(data))
+            throw new InvalidOperationException($"The {what} has no rows; nothing to train on (its label column '{name}' was keyed from no values).");
         if (key.Count < 2 || key.Count > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(name), $"Label column '{name}' has {key.Count} classes; a classifier needs 2 or more.");
         return (column, (int)key.Count);
     }
 
+    /// <summary>True when <paramref name="data"/> has at least one row (the row count when known, else one MoveNext).</summary>
+    private static bool HasRows(IDataView data)
+    {
+        if (data.GetRowCount() is long n) return n > 0;
+        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        return cursor.MoveNext();
+    }
+
     /// <summary>
     /// The example shape: <paramref name="declared"/> (Options.ImageShape) when set, else the vector's dimensions (C, H, W
-    /// or H, W), else flat. A declared shape that differs from the vector's dimensions is an error naming both.
+    /// or H, W), else, for a network with locally-connected layers, the input shape of the Table 3 preset
+    /// <paramref name="architecture"/> when the flat vector has exactly its size (<paramref name="note"/> then says so),
+    /// else flat. A declared shape that differs from the vector's dimensions is an error naming both.
     /// </summary>
-    public static ImageShape Shape(DataViewSchema.Column column, VectorDataViewType type, ImageShape? declared, bool needsImage, string architecture)
+    public static ImageShape Shape(DataViewSchema.Column column, VectorDataViewType type, ImageShape? declared, bool needsImage, string architecture, out string? note)
     {
+        note = null;
         ImageShape? fromType = type.Dimensions.Length switch
         {
             3 => new ImageShape(type.Dimensions[0], type.Dimensions[1], type.Dimensions[2]),
@@ -55,6 +68,13 @@ internal static class DataViewReader
             return d;
         }
         if (fromType is { } t) return t;
+        if (needsImage && NetworkPresets.TryGet(architecture, out var preset) && preset.InputShape.Size == type.Size)
+        {
+            note = $"Feature column '{column.Name}' is a flat vector of {type.Size}; reading it as {preset.Name}'s input {preset.InputShape} (planar C×H×W).";
+            return preset.InputShape;
+        }
+        if (needsImage && NetworkPresets.TryGet(architecture, out var known))
+            throw new ArgumentOutOfRangeException("ImageShape", $"Architecture '{known.Name}' reads {known.InputShape} images ({known.InputShape.Size} values) but feature column '{column.Name}' is a flat vector of {type.Size}; resize the images, or set Options.ImageShape (imageShape) to the column's C×H×W with a custom spec.");
         if (needsImage)
             throw new ArgumentOutOfRangeException("ImageShape", $"Architecture '{architecture}' has locally-connected layers and needs the image shape of feature column '{column.Name}' (a flat vector of {type.Size}); set Options.ImageShape, e.g. new ImageShape(1, 28, 28), or produce the column with ExtractPixels.");
         return ImageShape.Flat(type.Size);

@@ -23,12 +23,13 @@ public static class TargetPropCatalog
     /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="sigma">Inverse-training noise σ (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static SimplifiedTargetPropTrainer SimplifiedTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? sigma = null, int? seed = null)
+        int batchSize = 100, double? learningRate = null, double? sigma = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new SimplifiedTargetPropTrainer.Options(), p => SimplifiedTargetPropTrainer.Options.FromPaper(p));
-        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         if (sigma is { } s) options.Sigma = s;
         return SimplifiedTargetProp(catalog, options);
     }
@@ -47,12 +48,13 @@ public static class TargetPropCatalog
     /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="alpha">Penultimate target step α (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static DifferenceTargetPropTrainer DifferenceTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? alpha = null, int? seed = null)
+        int batchSize = 100, double? learningRate = null, double? alpha = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new DifferenceTargetPropTrainer.Options(), p => DifferenceTargetPropTrainer.Options.FromPaper(p));
-        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         if (alpha is { } a) options.Alpha = a;
         return DifferenceTargetProp(catalog, options);
     }
@@ -71,13 +73,14 @@ public static class TargetPropCatalog
     /// <param name="auxiliaryUnits">Size k of the auxiliary output.</param>
     /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static AugmentedOutputTargetPropTrainer AugmentedOutputTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int? seed = null)
+        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new AugmentedOutputTargetPropTrainer.Options(), p => AugmentedOutputTargetPropTrainer.Options.FromPaper(p));
         options.AuxiliaryUnits = auxiliaryUnits;
-        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return AugmentedOutputTargetProp(catalog, options);
     }
 
@@ -94,12 +97,13 @@ public static class TargetPropCatalog
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static FeedbackAlignmentTrainer FeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int? seed = null)
+        int batchSize = 100, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), p => FeedbackAlignmentTrainer.Options.FromPaper(p));
-        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return FeedbackAlignment(catalog, options);
     }
 
@@ -116,12 +120,13 @@ public static class TargetPropCatalog
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static DirectFeedbackAlignmentTrainer DirectFeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int? seed = null)
+        int batchSize = 100, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), p => DirectFeedbackAlignmentTrainer.Options.FromPaper(p));
-        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return DirectFeedbackAlignment(catalog, options);
     }
 
@@ -138,12 +143,13 @@ public static class TargetPropCatalog
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int? seed = null)
+        int batchSize = 100, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new BackpropTrainer.Options(), p => BackpropTrainer.Options.FromPaper(p));
-        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed);
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return Backprop(catalog, options);
     }
 
@@ -159,8 +165,9 @@ public static class TargetPropCatalog
         where TOptions : TargetPropTrainerOptions =>
         architecture is not null && PaperHyperParameters.Names.Contains(architecture, StringComparer.OrdinalIgnoreCase) ? fromPaper(architecture) : defaults;
 
-    private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int? seed)
+    private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int? seed, ImageShape? imageShape)
     {
+        options.ImageShape = imageShape;
         options.LabelColumnName = label;
         options.FeatureColumnName = features;
         options.Architecture = architecture;

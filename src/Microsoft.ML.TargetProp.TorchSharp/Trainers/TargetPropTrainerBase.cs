@@ -88,8 +88,8 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
         trainingOptions.Validate();
 
         var (features, featureType) = DataViewReader.FeatureColumn(input.Schema, TrainerOptions.FeatureColumnName);
-        var (label, classes) = DataViewReader.LabelColumn(input.Schema, TrainerOptions.LabelColumnName);
-        var shape = DataViewReader.Shape(features, featureType, TrainerOptions.ImageShape, spec.NeedsImageShape, TrainerOptions.Architecture);
+        var (label, classes) = DataViewReader.LabelColumn(input.Schema, TrainerOptions.LabelColumnName, data: input);
+        var shape = DataViewReader.Shape(features, featureType, TrainerOptions.ImageShape, spec.NeedsImageShape, TrainerOptions.Architecture, out string? shapeNote);
         spec.Shapes(shape);
         var labelValues = LabelKeyValues.FromColumn(label);
         DataViewSchema.Column? validationFeatures = null, validationLabel = null;
@@ -106,6 +106,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
         }
 
         using var host = HostAccess.Start(_env, Name, TrainerOptions.NumberOfEpochs);
+        if (shapeNote is not null) host.Info(shapeNote);
         var (train, skipped) = DataViewReader.Read(input, features, label, shape, classes, "training data");
         if (skipped > 0) host.Warning($"{skipped} training rows with a missing label were skipped.");
         CheckClasses(train, labelValues);

@@ -22,13 +22,16 @@ internal static class SchemaShapes
         var text = TextDataViewType.Instance;
         var kinds = new[]
         {
+            ScoreAnnotations.SetIdShape,
             new SchemaShape.Column(AnnotationUtils.Kinds.ScoreColumnKind, SchemaShape.Column.VectorKind.Scalar, text, false),
             new SchemaShape.Column(AnnotationUtils.Kinds.ScoreValueKind, SchemaShape.Column.VectorKind.Scalar, text, false),
         };
+        var keyValues = hasNames ? label.Annotations.First(a => a.Name == AnnotationUtils.Kinds.KeyValues) : default;
         var scoreAnnotations = hasNames
             ? kinds.Append(new SchemaShape.Column(AnnotationUtils.Kinds.SlotNames, SchemaShape.Column.VectorKind.Vector, text, false))
+                .Append(new SchemaShape.Column(AnnotationUtils.Kinds.TrainingLabelValues, SchemaShape.Column.VectorKind.Vector,
+                    Transforms.LabelKeyValues.KeepsType(keyValues.ItemType) ? keyValues.ItemType : text, false))
             : kinds;
-        var keyValues = hasNames ? label.Annotations.First(a => a.Name == AnnotationUtils.Kinds.KeyValues) : default;
         var labelAnnotations = hasNames
             ? kinds.Append(Transforms.LabelKeyValues.KeepsType(keyValues.ItemType)
                 ? keyValues

@@ -58,7 +58,7 @@ internal sealed class AutoencoderColumns : ScoringColumns
         }
     }
 
-    protected override Delegate CreateGetter(RowScorer scorer, int output) => output == 0
-        ? scorer.VectorGetter(0, _codeSize)
-        : scorer.VectorGetter(_codeSize, InputSize);
+    protected override Delegate CreateGetter(IScoredRowValues values, int output) => output == 0
+        ? VectorGetter(values, 0, _codeSize)
+        : VectorGetter(values, _codeSize, InputSize);
 }

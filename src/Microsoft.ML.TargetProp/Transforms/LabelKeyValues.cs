@@ -93,25 +93,28 @@ public sealed class LabelKeyValues
     }
 
     /// <summary>Adds the KeyValues annotation to <paramref name="builder"/>.</summary>
-    public void AddKeyValues(DataViewSchema.Annotations.Builder builder)
+    public void AddKeyValues(DataViewSchema.Annotations.Builder builder) => AddValues(builder, AnnotationUtils.Kinds.KeyValues);
+
+    /// <summary>Adds the values as annotation <paramref name="kind"/> (KeyValues, or TrainingLabelValues on a Score column).</summary>
+    internal void AddValues(DataViewSchema.Annotations.Builder builder, string kind)
     {
         var type = new VectorDataViewType(ItemType, Count);
         switch (_kind)
         {
-            case Kind.Text: Add<ReadOnlyMemory<char>>(builder, type, v => ((string)v).AsMemory()); break;
-            case Kind.Single: Add<float>(builder, type, v => (float)v); break;
-            case Kind.Double: Add<double>(builder, type, v => (double)v); break;
-            case Kind.Int32: Add<int>(builder, type, v => (int)v); break;
-            case Kind.Int64: Add<long>(builder, type, v => (long)v); break;
-            case Kind.UInt32: Add<uint>(builder, type, v => (uint)v); break;
-            default: Add<bool>(builder, type, v => (bool)v); break;
+            case Kind.Text: Add<ReadOnlyMemory<char>>(builder, kind, type, v => ((string)v).AsMemory()); break;
+            case Kind.Single: Add<float>(builder, kind, type, v => (float)v); break;
+            case Kind.Double: Add<double>(builder, kind, type, v => (double)v); break;
+            case Kind.Int32: Add<int>(builder, kind, type, v => (int)v); break;
+            case Kind.Int64: Add<long>(builder, kind, type, v => (long)v); break;
+            case Kind.UInt32: Add<uint>(builder, kind, type, v => (uint)v); break;
+            default: Add<bool>(builder, kind, type, v => (bool)v); break;
         }
     }
 
-    private void Add<T>(DataViewSchema.Annotations.Builder builder, VectorDataViewType type, Func<object, T> unbox)
+    private void Add<T>(DataViewSchema.Annotations.Builder builder, string kind, VectorDataViewType type, Func<object, T> unbox)
     {
         var values = _values.Select(unbox).ToArray();
-        builder.Add(AnnotationUtils.Kinds.KeyValues, type, (ref VBuffer<T> dst) => dst = new VBuffer<T>(values.Length, (T[])values.Clone()));
+        builder.Add(kind, type, (ref VBuffer<T> dst) => dst = new VBuffer<T>(values.Length, (T[])values.Clone()));
     }
 
     internal void Write(BinaryWriter writer)

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.TargetProp.Transforms;
 
-/// <summary>The lazily scored view <see cref="TargetPropTransformer.Transform"/> returns.</summary>
+/// <summary>The lazily scored view <see cref="TargetPropTransformer.Transform"/> returns; each cursor reads its input cursor once, in scored blocks.</summary>
 internal sealed class ScoredDataView : IDataView
 {
     private readonly ScoringColumns _columns;
@@ -26,16 +26,13 @@ internal sealed class ScoredDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.ToArray();
-        // Unshuffled cursors visit rows in a fixed order, so an independent cursor can read features ahead and the
-        // network can score them in blocks.
-        Func<DataViewRowCursor?>? lookahead = rand is null ? () => _input.GetRowCursor(new[] { _columns.Features }) : null;
-        return new ScoringCursor(_columns, _input.GetRowCursor(_columns.InputColumnsFor(needed), rand), needed, lookahead);
+        return new BlockScoringCursor(_columns, _input.GetRowCursor(_columns.InputColumnsFor(needed), rand), needed);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
     {
         var needed = columnsNeeded.ToArray();
         return _input.GetRowCursorSet(_columns.InputColumnsFor(needed), n, rand)
-            .Select(c => (DataViewRowCursor)new ScoringCursor(_columns, c, needed)).ToArray();
+            .Select(c => (DataViewRowCursor)new BlockScoringCursor(_columns, c, needed)).ToArray();
     }
 }

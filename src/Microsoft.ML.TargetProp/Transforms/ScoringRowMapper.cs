@@ -27,16 +27,20 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 
     private sealed class ScoredRow : DataViewRow
     {
+        private readonly ScoringColumns _columns;
         private readonly DataViewRow _input;
-        private readonly ScoredValues _values;
+        private readonly bool[] _active;
+        private RowScorer? _scorer;
 
         public ScoredRow(ScoringColumns columns, DataViewRow input, IEnumerable<DataViewSchema.Column> active)
         {
+            _columns = columns;
             _input = input;
-            _values = new ScoredValues(columns, input, active);
+            _active = new bool[columns.OutputSchema.Count];
+            foreach (var c in active) _active[c.Index] = true;
         }
 
-        public override DataViewSchema Schema => _values.Schema;
+        public override DataViewSchema Schema => _columns.OutputSchema;
 
         public override long Position => _input.Position;
 
@@ -44,8 +48,13 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
 
         public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
 
-        public override bool IsColumnActive(DataViewSchema.Column column) => _values.IsActive(column);
+        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _values.GetGetter<TValue>(column);
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (!_active[column.Index])
+                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the row was created.");
+            return _columns.GetGetter<TValue>(_input, column, ref _scorer);
+        }
     }
 }
