@@ -90,9 +90,13 @@ public sealed record TrainRequest
         _ => throw new ArgumentException($"Unknown --schedule '{Schedule}'; expected parallel or alternating."),
     };
 
-    /// <summary>The Table 5 column used (explicit, else the architecture preset's, else none).</summary>
+    /// <summary>True for <c>--hparams searched</c>: this library's random-search presets (<see cref="SearchedHyperParameters"/>).</summary>
+    public bool Searched => string.Equals(HyperParameterPreset, "searched", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The Table 5 column used (explicit, else the architecture preset's, else none; null with <see cref="Searched"/>).</summary>
     public string? EffectivePreset =>
-        HyperParameterPreset is { } p ? (p.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : p)
+        Searched ? null
+        : HyperParameterPreset is { } p ? (p.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : p)
         : NetworkPresets.TryGet(Architecture, out var preset) ? preset.Name : null;
 
     /// <summary>Engine options.</summary>
@@ -100,9 +104,19 @@ public sealed record TrainRequest
     {
         var kind = AlgorithmNames.Parse(Algorithm);
         var schedule = ParsedSchedule;
-        var hp = EffectivePreset is { } preset
-            ? (Fidelity.PrintedBetas ? PaperHyperParameters.Get(preset, kind, schedule) : PaperHyperParameters.Recommended(preset, kind, schedule))
-            : new HyperParameters { Schedule = schedule };
+        HyperParameters hp;
+        if (Searched)
+        {
+            string arch = NetworkPresets.TryGet(Architecture, out var p) ? p.Name : Architecture;
+            if (!SearchedHyperParameters.TryGet(arch, kind, schedule, out hp))
+            {
+                Warnings.Write($"--hparams searched: no searched values for {Algorithm} {Schedule} on {arch}; using Table 5's column with Adam's β and ϵ in Table 4's space.");
+                hp = PaperHyperParameters.Recommended(arch, kind, schedule);
+            }
+        }
+        else if (EffectivePreset is { } preset)
+            hp = Fidelity.PrintedBetas ? PaperHyperParameters.Get(preset, kind, schedule) : PaperHyperParameters.Recommended(preset, kind, schedule);
+        else hp = new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
         if (InverseLearningRate is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
         if (Alpha is { } a) hp = hp with { Alpha = a };
@@ -131,6 +145,7 @@ public sealed record TrainRequest
         };
         if (HyperParameterPreset is not null) parts.Add($"--hparams {HyperParameterPreset}");
         if (Threads is { } t) parts.Add($"--threads {t}");
+        if (CheckpointEvery is { } every) parts.Add($"--checkpoint-every {every}");
         if (LearningRate is { } lr) parts.Add(Inv($"--lr {lr}"));
         if (InverseLearningRate is { } ilr) parts.Add(Inv($"--inverse-lr {ilr}"));
         if (Alpha is { } a) parts.Add(Inv($"--alpha {a}"));

@@ -23,6 +23,9 @@ public static class ReproduceCommand
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png); cells finished there with the same command are not rerun", DefaultValueFactory = _ => "tpnet-reproduce" };
+    private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write CELL/checkpoint.ckpt every N epochs; a rerun resumes an unfinished cell from its checkpoint (also after raising --epochs)" };
+    private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed of every cell", DefaultValueFactory = _ => 0 };
+    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "hyperparameters: the architecture's Table 5 column (default) or 'searched' (this library's random-search presets where one exists)" };
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()
@@ -30,7 +33,9 @@ public static class ReproduceCommand
         var command = new System.CommandLine.Command("reproduce", "Run the paper's Table 1 cells for an architecture with Table 5 hyperparameters and compare the test errors.")
         {
             ArchOption, DatasetOption, EpochsOption, OnlyOption, ThreadsOption, TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
+            CheckpointOption, SeedOption, HParamsOption,
         };
+        foreach (var option in FidelityFlags.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
             string arch = parse.GetValue(ArchOption)!;
@@ -57,6 +62,10 @@ public static class ReproduceCommand
                 TrainLimit = parse.GetValue(TrainLimitOption),
                 TestLimit = parse.GetValue(TestLimitOption),
                 DataDir = parse.GetValue(DataDirOption),
+                Seed = parse.GetValue(SeedOption),
+                HyperParameterPreset = parse.GetValue(HParamsOption),
+                CheckpointEvery = parse.GetValue(CheckpointOption),
+                Fidelity = FidelityFlags.From(parse),
             };
             var rows = new List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)>();
             var resumed = new HashSet<PaperTable1.Cell>();
@@ -74,7 +83,8 @@ public static class ReproduceCommand
                 else
                 {
                     AnsiConsole.MarkupLine("[bold]{0}[/]", Markup.Escape(request.ToCommandLine()));
-                    outcome = TrainCommand.Run(request, locator, folder, 0, null, cancellation);
+                    bool resume = request.CheckpointEvery is not null && File.Exists(Path.Combine(folder, "checkpoint.ckpt"));
+                    outcome = TrainCommand.Run(request, locator, folder, 0, null, cancellation, resume);
                 }
                 rows.Add((cell, outcome));
                 WriteReport(output, rows, dataset);
