@@ -67,7 +67,26 @@ public sealed class AutoencoderTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ScoredDataView(new AutoencoderColumns(this, input.Schema), input);
+        var columns = new AutoencoderColumns(this, input.Schema);
+        return MLNetInternals.OnnxExport.Exportable(new ScoredDataView(columns, input), input, graph => SaveAsOnnx(graph, columns.OutputSchema));
+    }
+
+    /// <summary>ONNX export (mlContext.Model.ConvertToOnnx): the code h_c, and the reconstruction shaped like the input.</summary>
+    private void SaveAsOnnx(Onnx.IOnnxGraph graph, DataViewSchema output)
+    {
+        if (!graph.HasColumn(InputColumnName))
+            throw new InvalidOperationException($"ONNX export: input column '{InputColumnName}' is not in the ONNX graph (a step before the autoencoder cannot be exported to ONNX).");
+        var network = Model.Network;
+        int last = ReconstructionColumnName is null ? Model.CodeLayer : network.Layers.Count - 1;
+        var layers = new Onnx.NetworkOnnxWriter(network).WriteLayers(graph, graph.ColumnVariable(InputColumnName), last);
+        string code = graph.AddColumn(output[OutputColumnName].Type, OutputColumnName);
+        graph.Node("Identity", new[] { layers[Model.CodeLayer] }, new[] { code });
+        if (ReconstructionColumnName is { } name)
+        {
+            var shape = Model.InputShape;
+            string reconstruction = graph.AddColumn(output[name].Type, name);
+            Onnx.NetworkOnnxWriter.Reshape(graph, layers[^1], shape.Size, "Reconstruction", new long[] { shape.Channels, shape.Height, shape.Width }, reconstruction);
+        }
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, ModelSignature, LoaderSignature, typeof(AutoencoderTransformer), writer =>

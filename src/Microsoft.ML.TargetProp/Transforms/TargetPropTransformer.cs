@@ -5,6 +5,7 @@ using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.Inference;
 using Microsoft.ML.TargetProp.MLNetInternals;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.Onnx;
 
 namespace Microsoft.ML.TargetProp.Transforms;
 
@@ -76,7 +77,20 @@ public sealed class TargetPropTransformer : ISingleFeaturePredictionTransformer<
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ScoredDataView(new ClassifierColumns(this, input.Schema), input);
+        var columns = new ClassifierColumns(this, input.Schema);
+        return OnnxExport.Exportable(new ScoredDataView(columns, input), input, graph => SaveAsOnnx(graph, columns.OutputSchema));
+    }
+
+    /// <summary>ONNX export (mlContext.Model.ConvertToOnnx): the forward pass, Softmax as Score, ArgMax + 1 as the PredictedLabel key.</summary>
+    private void SaveAsOnnx(IOnnxGraph graph, DataViewSchema output)
+    {
+        if (!graph.HasColumn(FeatureColumnName))
+            throw new InvalidOperationException($"ONNX export: feature column '{FeatureColumnName}' is not in the ONNX graph (a step before the classifier cannot be exported to ONNX).");
+        var writer = new NetworkOnnxWriter(Model);
+        var layers = writer.WriteLayers(graph, graph.ColumnVariable(FeatureColumnName), Model.Layers.Count - 1);
+        string score = graph.AddColumn(output[ScoreColumnName].Type, ScoreColumnName);
+        string predicted = graph.AddColumn(output[PredictedLabelColumnName].Type, PredictedLabelColumnName);
+        NetworkOnnxWriter.WriteClassifierOutputs(graph, layers[^1], score, predicted);
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => ModelPersistence.Save(ctx, ModelSignature, LoaderSignature, typeof(TargetPropTransformer), writer =>
