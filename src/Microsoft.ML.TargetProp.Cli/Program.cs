@@ -27,6 +27,7 @@ public static class Program
             AuxSweepCommand.Create(),
             AutoencodeCommand.Create(),
             AblateCommand.Create(),
+            ExportCommand.Create(),
         };
         // tpnet handles SIGINT/SIGTERM itself (System.CommandLine's handling would end the process after a fixed
         // timeout, possibly while the model is being written): the first signal cancels the token the commands get,

@@ -17,7 +17,7 @@ public sealed class TpnetCommandTests
     private static string Tpnet => Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("test", "Microsoft.ML.TargetProp.Tests"), Path.Combine("src", "Microsoft.ML.TargetProp.Cli")), "tpnet.dll");
 
     /// <summary>Runs tpnet in its own process (from the repository root) and returns its exit code and stderr.</summary>
-    private static (int Code, string Error) Run(params string[] args) => RunWithEnvironment(null, args);
+    internal static (int Code, string Error) Run(params string[] args) => RunWithEnvironment(null, args);
 
     private static (int Code, string Error) RunWithEnvironment(string? variable, params string[] args)
     {
@@ -26,7 +26,7 @@ public sealed class TpnetCommandTests
     }
 
     /// <summary>Runs tpnet and returns its exit code, stdout and stderr.</summary>
-    private static (int Code, string Output, string Error) RunCapturing(string? variable, params string[] args)
+    internal static (int Code, string Output, string Error) RunCapturing(string? variable, params string[] args)
     {
         using var process = System.Diagnostics.Process.Start(StartInfo(variable, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -63,7 +63,7 @@ public sealed class TpnetCommandTests
         CollectionAssert.AreEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, head, $"{path} is not a PNG");
     }
 
-    private static string Train(string output, params string[] extra)
+    internal static string Train(string output, params string[] extra)
     {
         var (code, stdout, error) = RunCapturing(null, new[] { "train", "--arch", Arch, "--epochs", "1", "--train-limit", "300", "--test-limit", "200", "--threads", "1", "--output", output }.Concat(extra).ToArray());
         Assert.AreEqual(0, code, error);

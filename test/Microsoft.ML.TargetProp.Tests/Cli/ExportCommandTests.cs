@@ -1,0 +1,41 @@
+using System.IO;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.TargetProp.Tests.Trainers;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.TargetProp.Tests.Cli;
+
+/// <summary><c>tpnet export</c>: a trained model zip becomes an ONNX file that ONNX Runtime scores like the zip.</summary>
+[TestClass]
+public sealed class ExportCommandTests
+{
+    [TestMethod]
+    public void ExportWritesAnOnnxFileThatPredictsWhatTheZipPredicts()
+    {
+        string folder = TestSetup.TempFolder();
+        string zip = TpnetCommandTests.Train(folder);
+        string onnx = Path.Combine(folder, "model.onnx");
+        var (code, output, error) = TpnetCommandTests.RunCapturing(null, "export", zip, "-o", onnx);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "graph inputs: Features");
+
+        var ml = new MLContext(0);
+        var model = ml.Model.Load(zip, out _);
+        var rows = MnistRow.From(TestData.MnistTest(50)).ToArray();
+        var keys = model.Transform(ml.Data.LoadFromEnumerable(rows)).GetColumn<uint>("PredictedLabel").ToArray();
+        using var session = new InferenceSession(onnx);
+        var input = new DenseTensor<float>(rows.SelectMany(r => r.Features).ToArray(), new[] { rows.Length, 1, 28, 28 });
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", input) });
+        CollectionAssert.AreEqual(keys, results.Single(r => r.Name == "PredictedLabel.output").AsTensor<uint>().ToArray());
+
+        var (badCode, badError) = TpnetCommandTests.Run("export", Path.Combine(folder, "missing.zip"));
+        Assert.AreEqual(2, badCode);
+        StringAssert.Contains(badError, "missing.zip");
+        var (opsetCode, opsetError) = TpnetCommandTests.Run("export", zip, "--opset", "13");
+        Assert.AreEqual(2, opsetCode);
+        StringAssert.Contains(opsetError, "--opset");
+    }
+}
