@@ -298,6 +298,30 @@ public static class BenchCommand
         for (int i = 0; i < Math.Min(100, images); i++) engine.Predict(rows[i]);   // warm-up
         var latencies = rows.Take(1000).Select(r => Time(() => engine.Predict(r))).ToArray();
         report.Rows.Add(new Row(preset.Name, 1, "PredictionEngine single image (ms)", 1000 * StepProfiler.MedianOf(latencies), null, null));
+        foreach (var form in Enum.GetValues<Onnx.NetworkOnnxWriter.LocallyConnectedForm>())
+            OnnxRuntimeScoring(report, ml, transformer, data, flat, images, repeats, warmup, form);
+    }
+
+    /// <summary>The same network exported with ConvertToOnnx and scored by ONNX Runtime: a batch of every image, and single images.</summary>
+    private static void OnnxRuntimeScoring(Report report, MLContext ml, TargetPropTransformer transformer, IDataView data, float[] flat, int images, int repeats, int warmup,
+        Onnx.NetworkOnnxWriter.LocallyConnectedForm form)
+    {
+        Onnx.NetworkOnnxWriter.Form = form;
+        byte[] model;
+        using (var stream = new MemoryStream())
+        {
+            ml.Model.ConvertToOnnx(transformer, data, stream);
+            model = stream.ToArray();
+        }
+        Onnx.NetworkOnnxWriter.Form = default;
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model);
+        var batch = Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Features", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(flat, new[] { images, 1, 28, 28 }));
+        double seconds = Median(() => Time(() => { using var r = session.Run(new[] { batch }, new[] { "Score.output" }); }), repeats, warmup);
+        report.Rows.Add(new Row(NetworkPresets.MnistLc.Name, Environment.ProcessorCount, $"ONNX Runtime batch of {images}, LC as {form} (images/s)", images / seconds, null, null));
+        var one = Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("Features", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(flat.AsMemory(0, 784), new[] { 1, 1, 28, 28 }));
+        for (int i = 0; i < 100; i++) { using var r = session.Run(new[] { one }, new[] { "Score.output" }); }
+        var latencies = Enumerable.Range(0, 1000).Select(_ => Time(() => { using var r = session.Run(new[] { one }, new[] { "Score.output" }); })).ToArray();
+        report.Rows.Add(new Row(NetworkPresets.MnistLc.Name, 1, $"ONNX Runtime single image, LC as {form} (ms)", 1000 * StepProfiler.MedianOf(latencies), null, null));
     }
 
     /// <summary>

@@ -81,6 +81,7 @@ internal static class OnnxExport
                     case long[] ls: node.AddAttribute(name, ls); break;
                     case float f: node.AddAttribute(name, (double)f); break;
                     case Type t: node.AddAttribute(name, t); break;
+                    case string text: node.AddAttribute(name, text); break;
                     default: throw new ArgumentException($"Unsupported ONNX attribute value {value?.GetType().Name} for {op}.{name}.");
                 }
             }

@@ -28,7 +28,7 @@ internal interface IOnnxGraph
     /// <summary>An int64 tensor constant.</summary>
     string Longs(string hint, IEnumerable<long> values, long[] dims);
 
-    /// <summary>Adds a node of the standard ONNX domain; <paramref name="attributes"/> values are long, long[], float or a <see cref="System.Type"/> (Cast's "to").</summary>
+    /// <summary>Adds a node of the standard ONNX domain; <paramref name="attributes"/> values are long, long[], float, string or a <see cref="System.Type"/> (Cast's "to").</summary>
     void Node(string op, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes);
 
     /// <summary>Throws when the target opset is older than <paramref name="opset"/> (naming <paramref name="what"/>).</summary>

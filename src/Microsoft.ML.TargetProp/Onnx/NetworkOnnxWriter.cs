@@ -17,6 +17,19 @@ internal sealed class NetworkOnnxWriter
 
     public NetworkOnnxWriter(TargetPropModelParameters model) => _model = model;
 
+    /// <summary>How locally-connected layers are written (tpnet bench measures both in ONNX Runtime).</summary>
+    public enum LocallyConnectedForm
+    {
+        /// <summary>Gather → Transpose to [L, N, P] → MatMul with [L, P, O] → Transpose to [N, O, L] (opset 9+).</summary>
+        TransposedMatMul,
+
+        /// <summary>Gather → Einsum "nlp,lpo-&gt;nol" (opset 12).</summary>
+        Einsum,
+    }
+
+    /// <summary>The form used by exports in this process (default <see cref="LocallyConnectedForm.TransposedMatMul"/>, see docs/performance.md).</summary>
+    public static LocallyConnectedForm Form { get; set; } = LocallyConnectedForm.TransposedMatMul;
+
     /// <summary>
     /// Adds the layers 1 … <paramref name="lastLayer"/> (0-based) to <paramref name="graph"/> reading <paramref name="input"/>
     /// (any shape with C·H·W values per row); returns the variable of every layer's output h_l, [N, size], up to it.
@@ -113,15 +126,25 @@ internal sealed class NetworkOnnxWriter
         string gathered = graph.Temporary(name + "Patches");
         graph.Node("Gather", new[] { h, graph.Longs(name + "PatchIndex", indices, new long[] { indices.Length }) }, new[] { gathered }, ("axis", 1L));
         string patches = Reshape(graph, gathered, 0, name + "Patch", new long[] { locations, patch });                      // [N, L, P]
+        string w = graph.Floats(name + "W", weight, new long[] { locations, patch, channels });
+        string b = graph.Floats(name + "B", p.Bias, new long[] { (long)channels * locations });   // bias [O, H', W']
+        string a = graph.Temporary(name + "Linear");
+        if (Form == LocallyConnectedForm.Einsum)
+        {
+            graph.RequireOpset(12, "TargetProp locally-connected layer as Einsum");
+            string planarEinsum = graph.Temporary(name + "Einsum");
+            graph.Node("Einsum", new[] { patches, w }, new[] { planarEinsum }, ("equation", "nlp,lpo->nol"));                   // [N, O, L]
+            graph.Node("Add", new[] { Reshape(graph, planarEinsum, (long)channels * locations, name + "Out"), b }, new[] { a });
+            return a;
+        }
         string byLocation = graph.Temporary(name + "ByLocation");
         graph.Node("Transpose", new[] { patches }, new[] { byLocation }, ("perm", new long[] { 1, 0, 2 }));                // [L, N, P]
         string product = graph.Temporary(name + "MatMul");
-        graph.Node("MatMul", new[] { byLocation, graph.Floats(name + "W", weight, new long[] { locations, patch, channels }) }, new[] { product });   // [L, N, O]
+        graph.Node("MatMul", new[] { byLocation, w }, new[] { product });   // [L, N, O]
         string planar = graph.Temporary(name + "Planar");
         graph.Node("Transpose", new[] { product }, new[] { planar }, ("perm", new long[] { 1, 2, 0 }));                  // [N, O, L]
         string flat = Reshape(graph, planar, (long)channels * locations, name + "Out");
-        string a = graph.Temporary(name + "Linear");
-        graph.Node("Add", new[] { flat, graph.Floats(name + "B", p.Bias, new long[] { (long)channels * locations }) }, new[] { a });   // bias [O, H', W']
+        graph.Node("Add", new[] { flat, b }, new[] { a });
         return a;
     }
 }

@@ -84,6 +84,20 @@ public sealed class OnnxExportTests
     }
 
     [TestMethod]
+    public void TheEinsumFormOfLocallyConnectedLayersComputesTheSame()
+    {
+        try
+        {
+            Microsoft.ML.TargetProp.Onnx.NetworkOnnxWriter.Form = Microsoft.ML.TargetProp.Onnx.NetworkOnnxWriter.LocallyConnectedForm.Einsum;
+            OnnxRuntimeComputesTheManagedScores("lc(3x3,4) relu lc(2x2,3,2) fc(9)", 2, 7, 6);
+        }
+        finally
+        {
+            Microsoft.ML.TargetProp.Onnx.NetworkOnnxWriter.Form = default;
+        }
+    }
+
+    [TestMethod]
     public void AWholePipelineExportsAndApplyOnnxModelPredictsWhatTheZipPredicts()
     {
         var ml = new MLContext(0);
