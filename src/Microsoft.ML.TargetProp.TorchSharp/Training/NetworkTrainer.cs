@@ -22,15 +22,6 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// </summary>
 public sealed class NetworkTrainer : IDisposable
 {
-    private const int CheckpointVersion = 3;   // 3 adds the position inside an interrupted epoch; 2 is still read
-    private static readonly byte[] CheckpointMagic = "TPCKPT02"u8.ToArray();
-
-    /// <summary>The history's JSON in a checkpoint: NaN is written as "NaN" (an autoencoder's accuracies are NaN).</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions HistoryJson = new()
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     private readonly Device _device;
     private readonly Generator _generator;
     private readonly Generator _noise;
@@ -144,7 +135,7 @@ public sealed class NetworkTrainer : IDisposable
             var resume = _interrupted is { } r && r.Epoch == epoch ? r : null;
             _interrupted = null;
             if (_history.Count > 0 && _history[^1].Partial) _history.RemoveAt(_history.Count - 1);
-            var snapshot = Snapshot();
+            using var snapshot = new DivergenceGuard(Network, Algorithm);
             var watch = Stopwatch.StartNew();
             PassTotals totals;
             double? inverseLoss;
@@ -171,14 +162,12 @@ public sealed class NetworkTrainer : IDisposable
             }
             watch.Stop();
             cancelled = totals.Cancelled;
-            divergence = totals.Diverged ?? FindDivergence(epoch, totals);
+            divergence = totals.Diverged ?? DivergenceGuard.DescribeEpoch(Network, epoch, totals.Examples, totals.Loss, totals.InverseLoss);
             if (divergence is not null)
             {
-                Restore(snapshot);
-                DisposeAll(snapshot);
+                snapshot.Restore();
                 break;
             }
-            DisposeAll(snapshot);
             bool trained = totals.Examples > 0 || resume is not null || totals.Progress is { Phase: PassPhase.ForwardOnly };
             if (cancelled && !trained) break;
             var metrics = new EpochMetrics
@@ -197,7 +186,7 @@ public sealed class NetworkTrainer : IDisposable
                 metrics = metrics with { ValidationLoss = eval.Loss, ValidationAccuracy = eval.Accuracy };
             }
             if (Options.Diagnostics)
-                metrics = WithDiagnostics(metrics, probeX, probeY);
+                metrics = AlignmentDiagnostics.Add(metrics, Network, Algorithm, _forwardOptimizer.ZeroGrad, probeX, probeY);
             _history.Add(metrics);
             if (Options.CheckpointPath is { } checkpoint && (epoch % Options.CheckpointInterval == 0 || epoch == Options.Epochs || cancelled))
                 SaveCheckpoint(checkpoint);
@@ -228,7 +217,7 @@ public sealed class NetworkTrainer : IDisposable
             var logits = Network.forward(x.narrow(0, start, n));
             var yb = y.narrow(0, start, n);
             Accumulate(logits, yb, lossSum, correct);
-            ReclaimNativeMemory();
+            NativeMemoryReclaim.Now();
         }
         return new EvaluationResult(lossSum.item<double>() / data.Count, Accuracy(correct, data.Count), data.Count);
     }
@@ -247,94 +236,38 @@ public sealed class NetworkTrainer : IDisposable
     /// Writes weights, the algorithm's state, both optimizers' states, the random generator state and the history to
     /// <paramref name="path"/> atomically (a temporary file renamed over the target).
     /// </summary>
-    public void SaveCheckpoint(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string tmp = full + ".tmp-" + Environment.ProcessId;
-        try
+    public void SaveCheckpoint(string path) =>
+        CheckpointFile.Save(path, Identity() with { History = _history, Interrupted = _interrupted, GeneratorState = GeneratorStates.Get(_generator) }, writer =>
         {
-            using (var stream = File.Create(tmp))
-            using (var writer = new BinaryWriter(stream))
-            {
-                writer.Write(CheckpointMagic);
-                writer.Write(CheckpointVersion);
-                writer.Write((int)Options.Algorithm);
-                writer.Write(Network.Spec.ToString());
-                writer.Write(Network.InputShape.ToString());
-                writer.Write(Network.Classes);
-                writer.Write(System.Text.Json.JsonSerializer.Serialize(_history, HistoryJson));
-                WriteProgress(writer, _interrupted);
-                using (var state = _generator.get_state())
-                {
-                    var bytes = state.data<byte>().ToArray();
-                    writer.Write(bytes.Length);
-                    writer.Write(bytes);
-                }
-                Network.save(writer);
-                Algorithm.save(writer);
-                _forwardOptimizer.Save(writer);
-                _inverseOptimizer?.Save(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-            if (Environment.GetEnvironmentVariable(CrashBeforeRenameVariable) == "1")
-                Environment.FailFast($"{CrashBeforeRenameVariable}=1: simulated crash between writing '{tmp}' and renaming it.");
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+            Network.save(writer);
+            Algorithm.save(writer);
+            _forwardOptimizer.Save(writer);
+            _inverseOptimizer?.Save(writer);
+        });
 
     /// <summary>
     /// Test hook: when this environment variable is "1", <see cref="SaveCheckpoint"/> kills the process after writing the
     /// temporary file and before renaming it, to prove an interrupted save leaves the previous checkpoint intact.
     /// </summary>
-    public const string CrashBeforeRenameVariable = "TARGETPROP_TEST_CRASH_BEFORE_RENAME";
+    public const string CrashBeforeRenameVariable = CheckpointFile.CrashBeforeRenameVariable;
+
+    private CheckpointFile.Header Identity() =>
+        new(Options.Algorithm, Network.Spec.ToString(), Network.InputShape.ToString(), Network.Classes, new List<EpochMetrics>(), null, Array.Empty<byte>());
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architecture and algorithm; <see cref="Fit"/> then resumes after its last epoch.</summary>
     public void LoadCheckpoint(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
-        try
+        var header = CheckpointFile.Load(path, Identity(), reader =>
         {
-            var magic = reader.ReadBytes(CheckpointMagic.Length);
-            if (!magic.AsSpan().SequenceEqual(CheckpointMagic))
-                throw new InvalidDataException($"'{path}' is not a TargetProp checkpoint.");
-            int version = reader.ReadInt32();
-            if (version is < 2 or > CheckpointVersion)
-                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads versions 2 to {CheckpointVersion}.");
-            var algorithm = (AlgorithmKind)reader.ReadInt32();
-            string spec = reader.ReadString();
-            string shape = reader.ReadString();
-            int classes = reader.ReadInt32();
-            if (algorithm != Options.Algorithm || spec != Network.Spec.ToString() || shape != Network.InputShape.ToString() || classes != Network.Classes)
-                throw new InvalidDataException($"Checkpoint '{path}' is for {algorithm} on '{spec}' ({shape}, {classes} classes), not {Options.Algorithm} on '{Network.Spec}' ({Network.InputShape}, {Network.Classes} classes).");
-            var history = System.Text.Json.JsonSerializer.Deserialize<List<EpochMetrics>>(reader.ReadString(), HistoryJson) ?? new List<EpochMetrics>();
-            var interrupted = version >= 3 ? ReadProgress(reader, path) : null;
-            if (interrupted is not null && (history.Count == 0 || !history[^1].Partial || history[^1].Epoch != interrupted.Epoch))
-                throw new InvalidDataException($"Checkpoint '{path}' is corrupt (its interrupted epoch does not match its history).");
-            int stateLength = reader.ReadInt32();
-            if (stateLength < 0 || stateLength > 1 << 20) throw new InvalidDataException($"Checkpoint '{path}' is corrupt (generator state of {stateLength} bytes).");
-            var state = reader.ReadBytes(stateLength);
             Network.load(reader);
             Algorithm.load(reader);
             _forwardOptimizer.Load(reader);
             _inverseOptimizer?.Load(reader);
-            using (var stateTensor = tensor(state, dtype: ScalarType.Byte))
-                _generator.set_state(stateTensor);
-            _history.Clear();
-            _history.AddRange(history);
-            _interrupted = interrupted;
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"Checkpoint '{path}' is truncated.", e);
-        }
+        });
+        GeneratorStates.Set(_generator, header.GeneratorState);
+        _history.Clear();
+        _history.AddRange(header.History);
+        _interrupted = header.Interrupted;
     }
 
     /// <inheritdoc />
@@ -348,30 +281,6 @@ public sealed class NetworkTrainer : IDisposable
         _generator.Dispose();
     }
 
-    /// <summary>
-    /// Some TorchSharp 0.107 tensor wrappers created inside a training step escape dispose scopes (measured: about 7 MB
-    /// per step of an LC layer's forward under no_grad) and hold native memory until their finalizers run, so without
-    /// intervention RSS grew by ~500 MB per 10,000 examples. A young-generation collection every few batches runs those
-    /// finalizers; it costs well under a millisecond here.
-    /// </summary>
-    private const int ReclaimEveryBatches = 8;
-
-    private static void ReclaimNativeMemory()
-    {
-        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-        GC.WaitForPendingFinalizers();
-    }
-
-    /// <summary>Which weights a pass over the data trains: both (parallel schedule), or one of the alternating schedule's two passes.</summary>
-    private enum PassPhase { Both, InverseOnly, ForwardOnly, Interleaved }
-
-    /// <summary>
-    /// Where a cancelled pass stopped: enough to continue it exactly — the generator state at the start of the pass (to
-    /// redraw the same example order), the batches done and the running sums of the epoch's metrics.
-    /// </summary>
-    private sealed record PassProgress(int Epoch, PassPhase Phase, int Batches, int Examples, double LossSum, long Correct,
-        double InverseSum, byte[] PassStartState, double? InversePassLoss, double Seconds);
-
     private readonly record struct PassTotals(double Loss, double Accuracy, double? InverseLoss, int Examples, bool Cancelled,
         PassProgress? Progress = null, string? Diverged = null);
 
@@ -384,17 +293,17 @@ public sealed class NetworkTrainer : IDisposable
         long n = x.shape[0];
         int batch = Options.BatchSize;
         using var scope = NewDisposeScope();
-        byte[] passStart = from?.PassStartState ?? GeneratorState();
+        byte[] passStart = from?.PassStartState ?? GeneratorStates.Get(_generator);
         Tensor order;
         if (from is null)
             order = randperm(n, generator: _generator).to(_device);
         else
         {
             // Redraw the interrupted pass's order from the state it started with, then continue from the saved state.
-            byte[] now = GeneratorState();
-            SetGeneratorState(from.PassStartState);
+            byte[] now = GeneratorStates.Get(_generator);
+            GeneratorStates.Set(_generator, from.PassStartState);
             order = randperm(n, generator: _generator).to(_device);
-            SetGeneratorState(now);
+            GeneratorStates.Set(_generator, now);
         }
         var lossSum = full(1, from?.LossSum ?? 0, dtype: float64, device: _device);
         var correct = full(1, from?.Correct ?? 0L, dtype: int64, device: _device);
@@ -430,8 +339,8 @@ public sealed class NetworkTrainer : IDisposable
             // One scalar read per batch (on CPU a memory read): the running sums turn NaN/Inf at the first bad batch.
             using (var sums = lossSum + inverseSum)
             using (var finite = sums.isfinite())
-                if (!finite.item<bool>()) { diverged = DescribeDivergence(epoch, batches, xb, lossSum, inverseSum); break; }
-            if (batches % ReclaimEveryBatches == 0) ReclaimNativeMemory();
+                if (!finite.item<bool>()) { diverged = DivergenceGuard.DescribeBatch(Network, epoch, batches, xb, lossSum); break; }
+            if (batches % NativeMemoryReclaim.EveryBatches == 0) NativeMemoryReclaim.Now();
         }
         PassProgress? progress = cancelled
             ? new PassProgress(epoch, phase, batches, examples, lossSum.item<double>(), correct.item<long>(), inverseSum.item<double>(),
@@ -446,75 +355,6 @@ public sealed class NetworkTrainer : IDisposable
             cancelled,
             progress,
             diverged);
-    }
-
-    /// <summary>Names the batch, and the first layer whose weights or outputs are not finite, after a non-finite loss.</summary>
-    private string DescribeDivergence(int epoch, int batch, Tensor xb, Tensor lossSum, Tensor inverseSum)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        string where = $"Training diverged in epoch {epoch}, batch {batch}";
-        string kept = $"the weights from the start of epoch {epoch} were kept";
-        var layers = Network.Layers;
-        for (int i = 0; i < layers.Count; i++)
-            foreach (var (p, name) in new[] { (layers[i].Weight, "weights"), (layers[i].Bias, "bias") })
-                if (!p.isfinite().all().item<bool>())
-                    return $"{where}: layer {i + 1} ({layers[i].GetName()}) {name} became NaN/Inf; {kept}.";
-        var pass = Network.Run(xb, layerLocal: false);
-        for (int l = 0; l < pass.Count; l++)
-            if (!pass.Outputs[l].isfinite().all().item<bool>())
-                return $"{where}: the output of layer {l + 1} ({layers[l].GetName()}) became NaN/Inf; {kept}.";
-        string loss = lossSum.isfinite().item<bool>() ? "inverse loss" : "training loss";
-        return $"{where}: the {loss} became NaN/Inf; {kept}.";
-    }
-
-    private byte[] GeneratorState()
-    {
-        using var state = _generator.get_state();
-        return state.data<byte>().ToArray();
-    }
-
-    private void SetGeneratorState(byte[] bytes)
-    {
-        using var state = tensor(bytes, dtype: ScalarType.Byte);
-        _generator.set_state(state);
-    }
-
-    private static void WriteProgress(BinaryWriter writer, PassProgress? p)
-    {
-        writer.Write(p is not null);
-        if (p is null) return;
-        writer.Write(p.Epoch);
-        writer.Write((int)p.Phase);
-        writer.Write(p.Batches);
-        writer.Write(p.Examples);
-        writer.Write(p.LossSum);
-        writer.Write(p.Correct);
-        writer.Write(p.InverseSum);
-        writer.Write(p.InversePassLoss.HasValue);
-        writer.Write(p.InversePassLoss ?? 0);
-        writer.Write(p.Seconds);
-        writer.Write(p.PassStartState.Length);
-        writer.Write(p.PassStartState);
-    }
-
-    private static PassProgress? ReadProgress(BinaryReader reader, string path)
-    {
-        if (!reader.ReadBoolean()) return null;
-        int epoch = reader.ReadInt32();
-        var phase = (PassPhase)reader.ReadInt32();
-        int batches = reader.ReadInt32(), examples = reader.ReadInt32();
-        double lossSum = reader.ReadDouble();
-        long correct = reader.ReadInt64();
-        double inverseSum = reader.ReadDouble();
-        bool hasInverse = reader.ReadBoolean();
-        double inverse = reader.ReadDouble();
-        double seconds = reader.ReadDouble();
-        int length = reader.ReadInt32();
-        if (epoch < 1 || !Enum.IsDefined(phase) || batches < 0 || examples < 0 || length < 0 || length > 1 << 20)
-            throw new InvalidDataException($"Checkpoint '{path}' is corrupt (interrupted-epoch record).");
-        return new PassProgress(epoch, phase, batches, examples, lossSum, correct, inverseSum, reader.ReadBytes(length),
-            hasInverse ? inverse : null, seconds);
     }
 
     /// <summary>Adds the batch's summed task error and (for classification) its correct count to the running totals.</summary>
@@ -567,77 +407,6 @@ public sealed class NetworkTrainer : IDisposable
         }
         profiler?.EndStep();
         return (pass.Logits.detach(), inverseLoss?.detach());
-    }
-
-    private EpochMetrics WithDiagnostics(EpochMetrics metrics, Tensor x, Tensor y)
-    {
-        using var scope = NewDisposeScope();
-        var layers = Network.Layers;
-        var diagnostics = new LayerDiagnostics(layers.Count);
-        var local = Network.Run(x, Algorithm.IsLayerLocal);
-        _forwardOptimizer.ZeroGrad();
-        Algorithm.ForwardLoss(local, y, diagnostics).backward();
-        var algorithmGrads = layers.Select(l => l.Weight.grad is { } g ? g.clone() : zeros_like(l.Weight)).ToArray();
-        _forwardOptimizer.ZeroGrad();
-        var full = Network.Run(x, layerLocal: false);
-        Objective.Loss(full.Logits, y).backward();
-        var angles = new double?[layers.Count];
-        for (int i = 0; i < layers.Count; i++)
-        {
-            var bp = layers[i].Weight.grad;
-            if (bp is null) continue;
-            var a = algorithmGrads[i].flatten().to_type(float64);
-            var b = bp.flatten().to_type(float64);
-            double na = a.norm().item<double>(), nb = b.norm().item<double>();
-            if (na == 0 || nb == 0) continue;
-            double cos = Math.Clamp(a.dot(b).item<double>() / (na * nb), -1, 1);
-            angles[i] = Math.Acos(cos) * 180 / Math.PI;
-        }
-        _forwardOptimizer.ZeroGrad();
-        var reconstruction = Algorithm.ReconstructionErrors(local);
-        return metrics with
-        {
-            AlignmentAngles = angles,
-            ReconstructionErrors = reconstruction,
-            TargetDistances = diagnostics.TargetDistance,
-        };
-    }
-
-    private string? FindDivergence(int epoch, PassTotals totals)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var layers = Network.Layers;
-        for (int i = 0; i < layers.Count; i++)
-        {
-            foreach (var (p, name) in new[] { (layers[i].Weight, "weights"), (layers[i].Bias, "bias") })
-            {
-                if (!p.isfinite().all().item<bool>())
-                    return $"Training diverged in epoch {epoch}: layer {i + 1} ({layers[i].GetName()}) {name} became NaN/Inf; the weights from the start of epoch {epoch} were kept.";
-            }
-        }
-        if (totals.Examples > 0 && !double.IsFinite(totals.Loss))
-            return $"Training diverged in epoch {epoch}: the training loss became {totals.Loss}; the weights from the start of epoch {epoch} were kept.";
-        if (totals.InverseLoss is { } inv && !double.IsFinite(inv))
-            return $"Training diverged in epoch {epoch}: the inverse loss became {inv}; the weights from the start of epoch {epoch} were kept.";
-        return null;
-    }
-
-    private List<(Tensor Target, Tensor Copy)> Snapshot()
-    {
-        using var _ = no_grad();
-        return Network.parameters().Concat(Algorithm.parameters()).Select(p => ((Tensor)p, p.clone())).ToList();
-    }
-
-    private static void Restore(List<(Tensor Target, Tensor Copy)> snapshot)
-    {
-        using var _ = no_grad();
-        foreach (var (target, copy) in snapshot) target.copy_(copy);
-    }
-
-    private static void DisposeAll(List<(Tensor Target, Tensor Copy)> snapshot)
-    {
-        foreach (var (_, copy) in snapshot) copy.Dispose();
     }
 
     private void CheckData(InMemoryDataset data, string name)
