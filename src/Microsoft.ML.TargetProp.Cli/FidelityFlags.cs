@@ -35,6 +35,15 @@ public sealed record FidelityFlags
     /// <summary>--alternate-every epoch|batch.</summary>
     public string? AlternateEvery { get; init; }
 
+    /// <summary>--augment auto|on|off.</summary>
+    public string? Augment { get; init; }
+
+    /// <summary>--flip horizontal|vertical|both|none.</summary>
+    public string? Flip { get; init; }
+
+    /// <summary>--crop-padding N.</summary>
+    public int? CropPadding { get; init; }
+
     internal static readonly Option<string?> StandardizeOption = new("--standardize") { Description = "standardise inputs per channel with training-set statistics, folded into the saved model: on or off" };
     internal static readonly Option<string?> InitOption = new("--init") { Description = "weight initialisation: glorot (conv-style fans), glorot-stride (stride-aware fans) or torch (±1/√fan_in, biases too)" };
     internal static readonly Option<string?> LocalLossOption = new("--local-loss") { Description = "layer and inverse loss scale: half-sum (½Σ), sum (Σ) or mean (mean over units)" };
@@ -42,9 +51,12 @@ public sealed record FidelityFlags
     internal static readonly Option<string?> BetasOption = new("--betas") { Description = "Table 5's Adam β and ϵ: printed, or table4 (moved into Table 4's search space)" };
     internal static readonly Option<string?> SigmaModeOption = new("--sigma-mode") { Description = "inverse noise σ: absolute, or relative to the batch's activity standard deviation" };
     internal static readonly Option<string?> AlternateEveryOption = new("--alternate-every") { Description = "alternating schedule granularity: epoch or batch" };
+    internal static readonly Option<string?> AugmentOption = new("--augment") { Description = "random flips and crops of training images: auto (multi-channel images only, the default), on or off" };
+    internal static readonly Option<string?> FlipOption = new("--flip") { Description = "flips drawn by --augment: horizontal (default), vertical, both or none" };
+    internal static readonly Option<int?> CropPaddingOption = new("--crop-padding") { Description = "zero padding before the random crop back to the image size (default 4; 0: no crops)" };
 
     /// <summary>The flags' options, to add to a command.</summary>
-    public static IEnumerable<Option> Options => new Option[] { StandardizeOption, InitOption, LocalLossOption, AdamEpsilonOption, BetasOption, SigmaModeOption, AlternateEveryOption };
+    public static IEnumerable<Option> Options => new Option[] { StandardizeOption, InitOption, LocalLossOption, AdamEpsilonOption, BetasOption, SigmaModeOption, AlternateEveryOption, AugmentOption, FlipOption, CropPaddingOption };
 
     /// <summary>Reads the flags from a parse result.</summary>
     public static FidelityFlags From(ParseResult parse) => new()
@@ -56,6 +68,9 @@ public sealed record FidelityFlags
         Betas = parse.GetValue(BetasOption),
         SigmaMode = parse.GetValue(SigmaModeOption),
         AlternateEvery = parse.GetValue(AlternateEveryOption),
+        Augment = parse.GetValue(AugmentOption),
+        Flip = parse.GetValue(FlipOption),
+        CropPadding = parse.GetValue(CropPaddingOption),
     };
 
     /// <summary>True when <see cref="Betas"/> asks for Table 5 as printed.</summary>
@@ -75,7 +90,14 @@ public sealed record FidelityFlags
         if (Choice(SigmaMode, "--sigma-mode", "absolute", "relative") is { } m) o = o with { RelativeSigma = m == "relative" };
         if (Choice(AlternateEvery, "--alternate-every", "epoch", "batch") is { } a)
             o = o with { AlternateEvery = a == "epoch" ? AlternationGranularity.Epoch : AlternationGranularity.Minibatch };
-        return o;
+        var augmentation = o.Augmentation;
+        if (Choice(Augment, "--augment", "auto", "on", "off") is { } g)
+            augmentation = augmentation with { Mode = g switch { "auto" => AugmentationMode.Auto, "on" => AugmentationMode.On, _ => AugmentationMode.Off } };
+        if (Choice(Flip, "--flip", "horizontal", "vertical", "both", "none") is { } f)
+            augmentation = augmentation with { Flip = f switch { "horizontal" => FlipKind.Horizontal, "vertical" => FlipKind.Vertical, "both" => FlipKind.Both, _ => FlipKind.None } };
+        if (CropPadding is { } pad)
+            augmentation = pad >= 0 ? augmentation with { CropPadding = pad } : throw new ArgumentOutOfRangeException("--crop-padding", $"--crop-padding must be ≥ 0; got {pad}.");
+        return o with { Augmentation = augmentation };
     }
 
     /// <summary>The flags that are set, as command-line arguments.</summary>
@@ -88,6 +110,9 @@ public sealed record FidelityFlags
         if (Betas is not null) yield return $"--betas {Betas}";
         if (SigmaMode is not null) yield return $"--sigma-mode {SigmaMode}";
         if (AlternateEvery is not null) yield return $"--alternate-every {AlternateEvery}";
+        if (Augment is not null) yield return $"--augment {Augment}";
+        if (Flip is not null) yield return $"--flip {Flip}";
+        if (CropPadding is { } pad) yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--crop-padding {pad}");
     }
 
     private static string? Choice(string? value, string flag, params string[] allowed)

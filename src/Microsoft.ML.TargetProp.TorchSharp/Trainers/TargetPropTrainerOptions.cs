@@ -89,6 +89,13 @@ public abstract class TargetPropTrainerOptions
     /// <summary>Where Adam's ϵ enters the step: after the bias correction (PyTorch, default) or before (TensorFlow, the paper's framework).</summary>
     public AdamEpsilonMode AdamEpsilon = TrainingOptions.Default.AdamEpsilon;
 
+    /// <summary>
+    /// Random flips and crops of training images, drawn from the seed (default: horizontal flips and pad-4 crops on
+    /// multi-channel images such as CIFAR, nothing on one-channel or flat data; <see cref="AugmentationMode.On"/> or
+    /// <see cref="AugmentationMode.Off"/> to decide).
+    /// </summary>
+    public ImageAugmentation Augmentation = TrainingOptions.Default.Augmentation;
+
     /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
     public bool Diagnostics = true;
 
@@ -111,6 +118,7 @@ public abstract class TargetPropTrainerOptions
         StandardizeInputs = StandardizeInputs,
         Initialization = Initialization,
         AdamEpsilon = AdamEpsilon,
+        Augmentation = Augmentation ?? throw new ArgumentNullException(nameof(Augmentation), "Options.Augmentation must not be null; use new ImageAugmentation { Mode = AugmentationMode.Off } to turn it off."),
     };
 
     /// <summary>The forward Adam settings.</summary>

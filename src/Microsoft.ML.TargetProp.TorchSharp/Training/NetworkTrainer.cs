@@ -290,6 +290,7 @@ public sealed class NetworkTrainer : IDisposable
         bool trainForward = phase != PassPhase.InverseOnly;
         bool trainInverse = phase != PassPhase.ForwardOnly && Algorithm.HasInverses;
         bool interleaved = phase == PassPhase.Interleaved;
+        bool augment = Options.Augmentation.AppliesTo(Network.InputShape);
         long n = x.shape[0];
         int batch = Options.BatchSize;
         using var scope = NewDisposeScope();
@@ -319,6 +320,7 @@ public sealed class NetworkTrainer : IDisposable
             using var step = NewDisposeScope();
             var index = order.narrow(0, start, size);
             var xb = x.index_select(0, index);
+            if (augment) xb = Options.Augmentation.Apply(xb, Network.InputShape, _noise);
             var yb = Objective.HasClasses ? y.index_select(0, index) : xb;   // an autoencoder's targets are its inputs
             Tensor logits;
             Tensor? inverseLoss;

@@ -69,6 +69,9 @@ public sealed record TrainingOptions
     /// <summary>With the alternating schedule: one inverse pass then one forward pass per epoch (default), or per minibatch.</summary>
     public AlternationGranularity AlternateEvery { get; init; } = AlternationGranularity.Epoch;
 
+    /// <summary>Random flips and crops of training images (default: on for multi-channel images, off otherwise).</summary>
+    public ImageAugmentation Augmentation { get; init; } = new();
+
     /// <summary>Throws an error naming the option when a value is out of range.</summary>
     public void Validate()
     {
@@ -82,6 +85,8 @@ public sealed record TrainingOptions
         if (!Enum.IsDefined(LocalLoss)) throw new ArgumentOutOfRangeException(nameof(LocalLoss), $"Unknown LocalLoss {LocalLoss}.");
         if (!Enum.IsDefined(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), $"Unknown AdamEpsilon {AdamEpsilon}.");
         if (!Enum.IsDefined(AlternateEvery)) throw new ArgumentOutOfRangeException(nameof(AlternateEvery), $"Unknown AlternateEvery {AlternateEvery}.");
+        ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
+        Augmentation.Validate();
         if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
     }
 }
