@@ -14,8 +14,8 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// <summary><c>tpnet reproduce</c>: runs Table 1 cells with Table 5 hyperparameters and prints paper vs ours.</summary>
 public static class ReproduceCommand
 {
-    private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run: mnist-lc or mnist-fc (only the MNIST cells of Table 1 are known)", DefaultValueFactory = _ => "mnist-lc" };
-    private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "dataset; the paper numbers compared against are MNIST's, so another dataset gets a warning and a note in results.md", DefaultValueFactory = _ => "mnist" };
+    private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run: mnist-lc, mnist-fc, cifar-fc or cifar-lc", DefaultValueFactory = _ => "mnist-lc" };
+    private static readonly Option<string?> DatasetOption = new("--dataset", "-d") { Description = "dataset (default: mnist for mnist-*, cifar10 for cifar-*; a folder of the extracted CIFAR-10 JPEG tars works too, with a note that they are a lossy re-encode)" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget per cell", DefaultValueFactory = _ => 10 };
     private static readonly Option<string?> OnlyOption = new("--only") { Description = "comma-separated algorithms to run (e.g. bp,sdtp)" };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
@@ -41,14 +41,15 @@ public static class ReproduceCommand
             string arch = parse.GetValue(ArchOption)!;
             var known = PaperTable1.Cells.Select(c => c.Architecture).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (!known.Contains(arch, StringComparer.OrdinalIgnoreCase))
-                throw new ArgumentException($"--arch '{arch}': the paper's Table 1 numbers are known here only for {string.Join(" and ", known)} (the CIFAR and ImageNet cells are not in PaperTable1); use 'tpnet train --arch {arch}' to train it without a comparison.");
+                throw new ArgumentException($"--arch '{arch}': the paper's Table 1 numbers are known here only for {string.Join(", ", known)} (the ImageNet cells are not in PaperTable1); use 'tpnet train --arch {arch}' to train it without a comparison.");
             var only = parse.GetValue(OnlyOption)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var cells = PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase) && (only is null || only.Contains(c.Algorithm, StringComparer.OrdinalIgnoreCase))).ToList();
             if (cells.Count == 0)
                 throw new ArgumentException($"--only '{string.Join(",", only!)}' selects no Table 1 cell of {arch}; its algorithms are {string.Join(", ", PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase)).Select(c => c.Algorithm).Distinct())}.");
-            string dataset = parse.GetValue(DatasetOption)!;
-            if (!dataset.Equals("mnist", StringComparison.OrdinalIgnoreCase))
-                Warnings.Write($"--dataset {dataset}: the paper's numbers in the 'paper error %' column are MNIST's, not {dataset}'s.");
+            string expected = PaperTable1.DatasetOf(arch);
+            string dataset = parse.GetValue(DatasetOption) ?? expected;
+            if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase) && !(Directory.Exists(dataset) && expected == "cifar10"))
+                Warnings.Write($"--dataset {dataset}: the paper's numbers in the 'paper error %' column are {expected}'s, not {dataset}'s.");
             string output = parse.GetValue(OutputOption)!;
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));
             TrainRequest Request(PaperTable1.Cell cell) => new()
@@ -87,7 +88,7 @@ public static class ReproduceCommand
                     outcome = TrainCommand.Run(request, locator, folder, 0, null, cancellation, resume);
                 }
                 rows.Add((cell, outcome));
-                WriteReport(output, rows, dataset);
+                WriteReport(output, rows, dataset, expected);
                 Plots.ErrorCurves(rows.Where(r => r.Outcome.Result.History.Count > 0).Select(r => ($"{r.Cell.Algorithm} {r.Cell.Schedule}", (IReadOnlyList<Model.EpochMetrics>)r.Outcome.Result.History)).ToList(),
                     $"{cell.Architecture} on {request.Dataset}: train (dashed) and test (solid) error (Figure 8)", Path.Combine(output, "learning_curves.png"));
             }
@@ -143,11 +144,13 @@ public static class ReproduceCommand
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
 
-    private static void WriteReport(string output, List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)> rows, string dataset)
+    private static void WriteReport(string output, List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)> rows, string dataset, string expected)
     {
         var md = new StringBuilder();
-        if (!dataset.Equals("mnist", StringComparison.OrdinalIgnoreCase))
-            md.AppendLine($"Trained on {dataset}; the paper's test errors are MNIST's.").AppendLine();
+        if (Directory.Exists(dataset) && expected == "cifar10")
+            md.AppendLine($"Trained on {dataset}: if these are the CIFAR-10 JPEG class folders, they are a lossy re-encode of the official images, so errors are not exactly comparable with the paper's.").AppendLine();
+        else if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase))
+            md.AppendLine($"Trained on {dataset}; the paper's test errors are {expected}'s.").AppendLine();
         md.AppendLine("| architecture | algorithm | schedule | paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (cell, o) in rows)

@@ -508,7 +508,7 @@ public sealed class TpnetCommandTests
     [DataRow(new[] { "aux-sweep", "--sizes", "0,-4" }, "-4")]
     [DataRow(new[] { "autoencode", "train", "--algorithms", "bp,sgd" }, "sgd")]
     [DataRow(new[] { "autoencode", "evaluate", "--model", "missing-autoencoder.zip" }, "missing-autoencoder.zip")]
-    [DataRow(new[] { "reproduce", "--arch", "cifar-lc" }, "only for mnist-lc and mnist-fc")]
+    [DataRow(new[] { "reproduce", "--arch", "imagenet-lc" }, "only for mnist-lc, mnist-fc, cifar-fc, cifar-lc")]
     [DataRow(new[] { "reproduce", "--arch", "mnist-fc", "--only", "sgd" }, "--only 'sgd'")]
     public void BadArgumentsGiveAOneLineErrorAndANonZeroExitCode(string[] args, string expected)
     {
