@@ -10,7 +10,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 /// Direct feedback alignment (Nøkland): every hidden layer receives the output error e = ∂L/∂a_L through its own fixed
 /// random matrix, δa_l = (e B_l) ⊙ σ'(a_l), B_l of shape [classes, size of h_l].
 /// </summary>
-public sealed class DirectFeedbackAlignment : LearningAlgorithm
+public sealed class DirectFeedbackAlignment : ErrorFeedback
 {
     private readonly Tensor[] _feedback;
 
@@ -34,24 +34,16 @@ public sealed class DirectFeedbackAlignment : LearningAlgorithm
     public override AlgorithmKind Kind => AlgorithmKind.DirectFeedbackAlignment;
 
     /// <inheritdoc />
-    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null)
+    protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)
     {
         var layers = Network.Layers;
-        int last = layers.Count - 1;
-        var deltas = new Tensor[layers.Count];
-        using (no_grad())
+        var output = deltas[^1];
+        for (int i = 0; i < layers.Count - 1; i++)
         {
-            using var e = OutputError(pass, labels);
-            using var n = ((double)pass.BatchSize).ToScalar();
-            deltas[last] = e.div(n);
-            for (int i = 0; i < last; i++)
-            {
-                using var projected = deltas[last].mm(_feedback[i]);
-                using var shaped = BatchShapes.Reshape(projected, layers[i].OutputShape);
-                using var dsigma = Activations.Derivative(layers[i].Activation!.Value, pass.Outputs[i]);
-                deltas[i] = shaped * dsigma;
-            }
+            using var projected = output.mm(_feedback[i]);
+            using var shaped = BatchShapes.Reshape(projected, layers[i].OutputShape);
+            using var dsigma = Activations.Derivative(layers[i].Activation!.Value, pass.Outputs[i]);
+            deltas[i] = shaped * dsigma;
         }
-        return FeedbackAlignment.DeltaLoss(pass, deltas);
     }
 }

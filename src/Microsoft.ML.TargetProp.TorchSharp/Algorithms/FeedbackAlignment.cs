@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
@@ -11,7 +10,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 /// Feedback alignment (Lillicrap et al.): δa_{l-1} = (B_lᵀ δa_l) ⊙ σ'(a_{l-1}) with a fixed random B_l shaped like W_l,
 /// instead of W_lᵀ. Each θ_l moves along δa_l ∂a_l/∂θ_l.
 /// </summary>
-public sealed class FeedbackAlignment : LearningAlgorithm
+public sealed class FeedbackAlignment : ErrorFeedback
 {
     private readonly Tensor[] _feedback;
 
@@ -34,38 +33,14 @@ public sealed class FeedbackAlignment : LearningAlgorithm
     public override AlgorithmKind Kind => AlgorithmKind.FeedbackAlignment;
 
     /// <inheritdoc />
-    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null)
+    protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)
     {
         var layers = Network.Layers;
-        int last = layers.Count - 1;
-        var deltas = new Tensor[layers.Count];
-        using (no_grad())
+        for (int i = layers.Count - 1; i > 0; i--)
         {
-            using var e = OutputError(pass, labels);
-            using var n = ((double)pass.BatchSize).ToScalar();
-            deltas[last] = e.div(n);
-            for (int i = last; i > 0; i--)
-            {
-                using var dh = layers[i].TransposeLinear(deltas[i], _feedback[i]);
-                using var dsigma = Activations.Derivative(layers[i - 1].Activation!.Value, pass.Outputs[i - 1]);
-                deltas[i - 1] = dh * dsigma;
-            }
+            using var dh = layers[i].TransposeLinear(deltas[i], _feedback[i]);
+            using var dsigma = Activations.Derivative(layers[i - 1].Activation!.Value, pass.Outputs[i - 1]);
+            deltas[i - 1] = dh * dsigma;
         }
-        return DeltaLoss(pass, deltas);
-    }
-
-    /// <summary>Σ_l ⟨a_l, δa_l⟩ with δ fixed: its gradient with respect to θ_l is δa_l ∂a_l/∂θ_l.</summary>
-    internal static Tensor DeltaLoss(ForwardPass pass, IReadOnlyList<Tensor> deltas)
-    {
-        Tensor? total = null;
-        for (int i = 0; i < deltas.Count; i++)
-        {
-            using var product = pass.PreActivations[i] * deltas[i];
-            var term = product.sum();
-            if (total is null) total = term;
-            else { var t = total + term; total.Dispose(); term.Dispose(); total = t; }
-            deltas[i].Dispose();
-        }
-        return total!;
     }
 }

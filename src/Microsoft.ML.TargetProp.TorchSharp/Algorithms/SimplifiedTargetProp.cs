@@ -7,13 +7,20 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 /// <summary>
 /// Simplified difference target propagation: ĥ_L is the correct label distribution (one-hot; for an autoencoder the
 /// input itself) and ĥ_{L-1} = h_{L-1} − g_L(h_L) + g_L(ĥ_L), with h_L = softmax(a_L) (the linear output for an
-/// autoencoder); no gradient crosses layers. Inverses g_2 … g_L are trained de-noising.
+/// autoencoder); no gradient crosses layers. Inverses g_2 … g_L are trained de-noising. What g_L reads for an output
+/// is <see cref="InverseInput"/>: the output itself here, the output with an auxiliary code in AO-SDTP.
 /// </summary>
-public sealed class SimplifiedTargetProp : TargetPropagation
+public class SimplifiedTargetProp : TargetPropagation
 {
     /// <summary>Creates SDTP with inverse noise σ and hybrid weight a (0 = pure SDTP).</summary>
     public SimplifiedTargetProp(TargetPropNetwork network, double sigma, Generator? generator, double bpMix = 0)
-        : base(nameof(SimplifiedTargetProp), network, sigma, bpMix, generator, lastInverse: network.Layers.Count - 1)
+        : this(nameof(SimplifiedTargetProp), network, sigma, generator, bpMix, outputExtraInputs: 0)
+    {
+    }
+
+    /// <summary>For variants whose g_L reads <paramref name="outputExtraInputs"/> more units than the output (AO-SDTP).</summary>
+    protected SimplifiedTargetProp(string name, TargetPropNetwork network, double sigma, Generator? generator, double bpMix, int outputExtraInputs)
+        : base(name, network, sigma, bpMix, generator, lastInverse: network.Layers.Count - 1, outputExtraInputs: outputExtraInputs)
     {
     }
 
@@ -23,21 +30,33 @@ public sealed class SimplifiedTargetProp : TargetPropagation
     /// <inheritdoc />
     protected override bool NoisePreserving => false;
 
+    /// <summary>What g_L reads for the output code <paramref name="output"/> (softmax, or the one-hot target) of penultimate activity <paramref name="penultimate"/>.</summary>
+    protected virtual Tensor InverseInput(Tensor output, Tensor penultimate) => output.alias();
+
+    /// <inheritdoc />
+    protected override Tensor OutputCode(Tensor logits, Tensor penultimate)
+    {
+        using var p = OutputCode(logits);
+        return InverseInput(p, penultimate);
+    }
+
     /// <inheritdoc />
     protected override Tensor PenultimateTarget(ForwardPass pass, Tensor labels)
     {
+        var penultimate = pass.Outputs[^2];
         Tensor? bp = BpMix > 0 ? OutputGradient(pass, labels) : null;
         Tensor? tp = null;
         if (BpMix < 1)
         {
             var g = Inverse(Network.Layers.Count - 1)!;
-            using var p = OutputCode(pass.Logits);
+            using var p = OutputCode(pass.Logits, penultimate);
             using var y = OptimalOutput(labels);
+            using var cy = InverseInput(y, penultimate);
             using var gp = g.forward(p);
-            using var gy = g.forward(y);
+            using var gy = g.forward(cy);
             tp = gp - gy;
         }
         using var correction = Mix(bp, tp);
-        return pass.Outputs[^2] - correction;
+        return penultimate - correction;
     }
 }
