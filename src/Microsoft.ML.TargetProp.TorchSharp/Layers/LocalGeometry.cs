@@ -46,26 +46,31 @@ public sealed class LocalGeometry
 
     private bool Symmetric => _padTop == _padBottom && _padLeft == _padRight && _padTop == _padLeft;
 
+    /// <summary>The zero-padded receptive fields of a batch x [N, C, H, W] as columns [N, C·k·k, L] (unfold's order).</summary>
+    public Tensor Unfold(Tensor x)
+    {
+        if (Symmetric) return F.unfold(x, Spec.Kernel, padding: _padTop, stride: Spec.Stride);
+        using var padded = F.pad(x, new long[] { _padLeft, _padRight, _padTop, _padBottom });
+        return F.unfold(padded, Spec.Kernel, stride: Spec.Stride);
+    }
+
+    /// <summary>The adjoint of <see cref="Unfold"/>: sums columns [N, C·k·k, L] back into an image batch [N, C, H, W].</summary>
+    public Tensor Fold(Tensor cols)
+    {
+        if (Symmetric)
+            return F.fold(cols, (Input.Height, Input.Width), (Spec.Kernel, Spec.Kernel), padding: (_padTop, _padLeft), stride: (Spec.Stride, Spec.Stride));
+        using var full = F.fold(cols, (Input.Height + _padTop + _padBottom, Input.Width + _padLeft + _padRight), (Spec.Kernel, Spec.Kernel), stride: (Spec.Stride, Spec.Stride));
+        return full[.., .., _padTop..(_padTop + Input.Height), _padLeft..(_padLeft + Input.Width)].contiguous();
+    }
+
     /// <summary>A x for a batch x [N, C, H, W] and weights A [L, C·k·k, O]; returns [N, O, H', W'] (no bias).</summary>
     public Tensor Apply(Tensor x, Tensor weight)
     {
         long n = x.shape[0];
-        Tensor cols;
-        if (Symmetric)
-        {
-            cols = F.unfold(x, Spec.Kernel, padding: _padTop, stride: Spec.Stride);
-        }
-        else
-        {
-            using var padded = F.pad(x, new long[] { _padLeft, _padRight, _padTop, _padBottom });
-            cols = F.unfold(padded, Spec.Kernel, stride: Spec.Stride);
-        }
-        using (cols)
-        using (var patches = cols.permute(2, 0, 1).contiguous())     // [L, N, C·k·k]
-        using (var y = patches.bmm(weight))                           // [L, N, O]
-        {
-            return y.permute(1, 2, 0).reshape(n, Output.Channels, Output.Height, Output.Width);
-        }
+        using var cols = Unfold(x);
+        using var patches = cols.permute(2, 0, 1).contiguous();     // [L, N, C·k·k]
+        using var y = patches.bmm(weight);                           // [L, N, O]
+        return y.permute(1, 2, 0).reshape(n, Output.Channels, Output.Height, Output.Width);
     }
 
     /// <summary>Aᵀ y for a batch y [N, O, H', W'] and weights A [L, C·k·k, O]; returns [N, C, H, W].</summary>
@@ -76,9 +81,6 @@ public sealed class LocalGeometry
         using var perLocation = flat.permute(2, 0, 1).contiguous();    // [L, N, O]
         using var patches = perLocation.bmm(weight.transpose(1, 2));     // [L, N, C·k·k]
         using var cols = patches.permute(1, 2, 0);                       // [N, C·k·k, L]
-        if (Symmetric)
-            return F.fold(cols, (Input.Height, Input.Width), (Spec.Kernel, Spec.Kernel), padding: (_padTop, _padLeft), stride: (Spec.Stride, Spec.Stride));
-        using var full = F.fold(cols, (Input.Height + _padTop + _padBottom, Input.Width + _padLeft + _padRight), (Spec.Kernel, Spec.Kernel), stride: (Spec.Stride, Spec.Stride));
-        return full[.., .., _padTop..(_padTop + Input.Height), _padLeft..(_padLeft + Input.Width)].contiguous();
+        return Fold(cols);
     }
 }

@@ -71,6 +71,12 @@ public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
     /// </summary>
     public abstract Tensor ScaleInputChannels(Tensor channelScale);
 
+    /// <summary>b_l as a bias per output unit, shaped like h_l (a convolution's b [O] is expanded to every location).</summary>
+    public virtual Tensor BiasMap() => Bias.detach().clone();
+
+    /// <summary><paramref name="weightLikeW"/> (shaped like W_l) in the layout a saved model stores for this layer: itself, or for a convolution its filters replicated at every location ([L, C·k·k, O]).</summary>
+    public virtual Tensor UntiedWeight(Tensor weightLikeW) => weightLikeW.alias();
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {

@@ -42,6 +42,7 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
             list.Add(spec.HiddenLayers[i] switch
             {
                 DenseLayerSpec d => new Dense(shapes[i], d.Units, spec.Activation, generator, initialization),
+                LocallyConnectedLayerSpec { SharedWeights: true } conv => new Convolution2d(conv, shapes[i], spec.Activation, generator, initialization),
                 LocallyConnectedLayerSpec lc => new LocallyConnected2d(lc, shapes[i], spec.Activation, generator, initialization),
                 var other => throw new ArgumentException($"Unsupported layer {other}."),
             });
@@ -82,10 +83,19 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     public TargetPropModelParameters ToModelParameters(AlgorithmKind algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null,
         Training.InputStandardization? standardization = null)
     {
-        var layers = _layers.Select(l => new LayerParameters(ToArray(l.Weight), ToArray(l.Bias))).ToArray();
+        var layers = _layers.Select(Saved).ToArray();
         if (standardization is not null)
             layers[0] = FoldStandardization(_layers[0], standardization);
-        return new TargetPropModelParameters(Spec, InputShape, Classes, layers, algorithm, hyperParameters, history);
+        return new TargetPropModelParameters(Spec.Untied, InputShape, Classes, layers, algorithm, hyperParameters, history);
+    }
+
+    /// <summary>A layer's weights and biases as a saved model holds them (convolutions untied).</summary>
+    private static LayerParameters Saved(TrainableLayer layer)
+    {
+        using var _ = no_grad();
+        using var weight = layer.UntiedWeight(layer.Weight.detach());
+        using var bias = layer.BiasMap();
+        return new LayerParameters(ToArray(weight), ToArray(bias));
     }
 
     private LayerParameters FoldStandardization(TrainableLayer first, Training.InputStandardization standardization)
@@ -95,9 +105,10 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var device = first.Weight.device;
-        var weight = first.ScaleInputChannels(standardization.InverseStd(device));
-        var shift = first.Linear(standardization.ShiftImage(device)).sub(first.Bias).reshape(first.Bias.shape);   // W(μ/s)
-        var bias = first.Bias.sub(shift);
+        var weight = first.UntiedWeight(first.ScaleInputChannels(standardization.InverseStd(device)));
+        var biasMap = first.BiasMap();
+        var shift = first.Linear(standardization.ShiftImage(device)).reshape(biasMap.shape).sub(biasMap);   // W(μ/s)
+        var bias = biasMap.sub(shift);
         return new LayerParameters(ToArray(weight), ToArray(bias));
     }
 

@@ -163,7 +163,7 @@ public static class TargetPropCatalog
     /// </summary>
     private static TOptions Start<TOptions>(string architecture, TOptions defaults, Func<string, TOptions> fromPaper)
         where TOptions : TargetPropTrainerOptions =>
-        architecture is not null && PaperHyperParameters.Names.Contains(architecture, StringComparer.OrdinalIgnoreCase) ? fromPaper(architecture) : defaults;
+        architecture is not null && PaperHyperParameters.Covers(architecture) ? fromPaper(architecture) : defaults;
 
     private static void Common(TargetPropTrainerOptions options, string label, string features, string architecture, int epochs, int batchSize, double? learningRate, int? seed, ImageShape? imageShape)
     {

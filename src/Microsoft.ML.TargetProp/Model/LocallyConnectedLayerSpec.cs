@@ -4,13 +4,20 @@ namespace Microsoft.ML.TargetProp.Model;
 
 /// <summary>
 /// A locally-connected layer ("(3×3, 32, 2)" in Table 3): a convolution-shaped layer with untied weights per output
-/// location, zero-padded so that stride 1 keeps H×W; the output has ⌈H/stride⌉ × ⌈W/stride⌉ locations.
+/// location, zero-padded so that stride 1 keeps H×W; the output has ⌈H/stride⌉ × ⌈W/stride⌉ locations. With
+/// <paramref name="SharedWeights"/> it is the convolution of the same geometry (the paper's "BP ConvNet" baseline,
+/// spec <c>conv(KxK,C[,S])</c>), saved in a model as the equivalent locally-connected layer (its weights replicated at
+/// every location), so every scorer reads it.
 /// </summary>
 /// <param name="Kernel">Receptive field size k (a k×k window).</param>
 /// <param name="Channels">Number of output channels.</param>
 /// <param name="Stride">Stride s (1 keeps H×W).</param>
-public sealed record LocallyConnectedLayerSpec(int Kernel, int Channels, int Stride = 1) : LayerSpec
+/// <param name="SharedWeights">True for a convolution: one k×k×C×O filter bank shared by all locations.</param>
+public sealed record LocallyConnectedLayerSpec(int Kernel, int Channels, int Stride = 1, bool SharedWeights = false) : LayerSpec
 {
+    /// <summary>This geometry with untied weights (what a convolution is saved as).</summary>
+    public LocallyConnectedLayerSpec Untied => this with { SharedWeights = false };
+
     /// <inheritdoc />
     public override ImageShape OutputShape(ImageShape input)
     {
@@ -32,5 +39,9 @@ public sealed record LocallyConnectedLayerSpec(int Kernel, int Channels, int Str
     private static int CeilDiv(int a, int b) => (a + b - 1) / b;
 
     /// <inheritdoc />
-    public override string ToString() => Stride == 1 ? $"lc({Kernel}x{Kernel},{Channels})" : $"lc({Kernel}x{Kernel},{Channels},{Stride})";
+    public override string ToString()
+    {
+        string kind = SharedWeights ? "conv" : "lc";
+        return Stride == 1 ? $"{kind}({Kernel}x{Kernel},{Channels})" : $"{kind}({Kernel}x{Kernel},{Channels},{Stride})";
+    }
 }

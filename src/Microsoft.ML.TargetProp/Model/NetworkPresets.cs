@@ -29,8 +29,16 @@ public static class NetworkPresets
         NetworkSpec.Builder().LocallyConnected(9, 48, 4).LocallyConnected(3, 48, 2).LocallyConnected(5, 96, 1).LocallyConnected(3, 96, 2)
             .LocallyConnected(3, 192, 1).LocallyConnected(3, 192, 2).LocallyConnected(3, 384, 1).Build(), new ImageShape(3, 224, 224), 1000);
 
+    /// <summary>MNIST-LC's geometry as a convolutional network (shared weights): Table 1's "BP ConvNet" baseline, BP or FA only.</summary>
+    public static NetworkPreset MnistConv { get; } = new("mnist-conv",
+        NetworkSpec.Builder().Convolution(3, 32, 2).Convolution(3, 64, 2).Dense(1024).Build(), new ImageShape(1, 28, 28), 10);
+
+    /// <summary>CIFAR-LC's geometry as a convolutional network (shared weights): Table 1's "BP ConvNet" baseline, BP or FA only.</summary>
+    public static NetworkPreset CifarConv { get; } = new("cifar-conv",
+        NetworkSpec.Builder().Convolution(5, 64, 2).Convolution(5, 128, 2).Convolution(3, 256).Dense(1024).Build(), new ImageShape(3, 32, 32), 10);
+
     /// <summary>All presets.</summary>
-    public static IReadOnlyList<NetworkPreset> All { get; } = new[] { MnistFc, MnistLc, CifarFc, CifarLc, ImageNetLc };
+    public static IReadOnlyList<NetworkPreset> All { get; } = new[] { MnistFc, MnistLc, CifarFc, CifarLc, ImageNetLc, MnistConv, CifarConv };
 
     /// <summary>Preset names (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc).</summary>
     public static IEnumerable<string> Names => All.Select(p => p.Name);

@@ -38,6 +38,12 @@ public sealed class NetworkSpec : IEquatable<NetworkSpec>
     /// <summary>True when any layer is locally-connected, so the input must have an image shape.</summary>
     public bool NeedsImageShape => HiddenLayers.Any(l => l is LocallyConnectedLayerSpec);
 
+    /// <summary>True when a layer is a convolution (shared weights): such a network trains with BP or FA only and is saved untied.</summary>
+    public bool HasSharedWeights => HiddenLayers.Any(l => l is LocallyConnectedLayerSpec { SharedWeights: true });
+
+    /// <summary>This network with every convolution replaced by the locally-connected layer of the same geometry (how it is saved).</summary>
+    public NetworkSpec Untied => new(HiddenLayers.Select(l => l is LocallyConnectedLayerSpec lc ? lc.Untied : l), Activation);
+
     /// <summary>Starts a fluent builder.</summary>
     public static NetworkSpecBuilder Builder() => new();
 

@@ -14,6 +14,9 @@ public sealed class NetworkSpecBuilder
     /// <summary>Appends a locally-connected layer (kernel k×k, output channels, stride).</summary>
     public NetworkSpecBuilder LocallyConnected(int kernel, int channels, int stride = 1) { _layers.Add(new LocallyConnectedLayerSpec(kernel, channels, stride)); return this; }
 
+    /// <summary>Appends a convolution of the same geometry (shared weights; the "BP ConvNet" baseline).</summary>
+    public NetworkSpecBuilder Convolution(int kernel, int channels, int stride = 1) { _layers.Add(new LocallyConnectedLayerSpec(kernel, channels, stride, SharedWeights: true)); return this; }
+
     /// <summary>Sets the hidden nonlinearity σ (tanh by default).</summary>
     public NetworkSpecBuilder WithActivation(Activation activation) { _activation = activation; return this; }
 

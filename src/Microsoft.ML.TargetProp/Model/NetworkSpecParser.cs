@@ -38,10 +38,12 @@ internal sealed class NetworkSpecParser
                     layers.Add(new DenseLayerSpec(units));
                     break;
                 case "lc":
+                case "conv":
+                    string kind = word.ToLowerInvariant();
                     if (!Peek('('))
-                        throw Error("expected '(' after 'lc', as in lc(3x3,32,2)");
+                        throw Error($"expected '(' after '{kind}', as in {kind}(3x3,32,2)");
                     var args = ReadArguments(start, 2, 3, allowKernel: true);
-                    layers.Add(new LocallyConnectedLayerSpec(args[0], args[1], args.Count > 2 ? args[2] : 1));
+                    layers.Add(new LocallyConnectedLayerSpec(args[0], args[1], args.Count > 2 ? args[2] : 1, SharedWeights: kind == "conv"));
                     break;
                 case "tanh":
                     activation = Activation.Tanh;
@@ -50,10 +52,10 @@ internal sealed class NetworkSpecParser
                     activation = Activation.Relu;
                     break;
                 case "":
-                    throw Error($"unexpected character '{_text[_pos]}'; expected 'fc', 'lc', 'tanh' or 'relu'");
+                    throw Error($"unexpected character '{_text[_pos]}'; expected 'fc', 'lc', 'conv', 'tanh' or 'relu'");
                 default:
                     _pos = start;
-                    throw Error($"unknown layer '{word}'; expected 'fc(UNITS)', 'lc(KxK,CHANNELS[,STRIDE])', 'tanh' or 'relu', or a preset (" + string.Join(", ", NetworkPresets.Names) + ")");
+                    throw Error($"unknown layer '{word}'; expected 'fc(UNITS)', 'lc(KxK,CHANNELS[,STRIDE])', 'conv(KxK,CHANNELS[,STRIDE])', 'tanh' or 'relu', or a preset (" + string.Join(", ", NetworkPresets.Names) + ")");
             }
             SkipSeparators();
         }

@@ -70,6 +70,17 @@ public static class PaperHyperParameters
     /// <summary>Preset names accepted by <see cref="Get(string, AlgorithmKind, TrainingSchedule)"/>: the Table 3 architectures.</summary>
     public static IEnumerable<string> Names => Tables.Keys;
 
+    /// <summary>True when <paramref name="preset"/> has a Table 5 column: a Table 3 architecture, or a ConvNet preset (which reads its locally-connected twin's "BP ConvNet" column).</summary>
+    public static bool Covers(string preset) => preset is not null && Tables.ContainsKey(TableOf(preset));
+
+    /// <summary>The Table 5 block of a preset: mnist-conv and cifar-conv read mnist-lc's and cifar-lc's, whose BP column is the paper's "BP ConvNet".</summary>
+    private static string TableOf(string preset) => preset.ToLowerInvariant() switch
+    {
+        "mnist-conv" => "mnist-lc",
+        "cifar-conv" => "cifar-lc",
+        var name => name,
+    };
+
     /// <summary>
     /// Table 5's values for an architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc), algorithm and
     /// schedule. Throws naming what is missing when Table 5 has no such column.
@@ -77,7 +88,7 @@ public static class PaperHyperParameters
     public static HyperParameters Get(string preset, AlgorithmKind algorithm, TrainingSchedule schedule = TrainingSchedule.Parallel)
     {
         ArgumentNullException.ThrowIfNull(preset);
-        if (!Tables.TryGetValue(preset.ToLowerInvariant(), out var table))
+        if (!Tables.TryGetValue(TableOf(preset), out var table))
             throw new ArgumentException($"No Table 5 hyperparameters for '{preset}'; expected one of: {string.Join(", ", Tables.Keys)}.", nameof(preset));
         int column = algorithm switch
         {

@@ -90,6 +90,8 @@ public sealed class TargetPropModelParameters
     {
         ArgumentNullException.ThrowIfNull(network);
         if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), $"A classifier needs at least 2 classes; got {classes}.");
+        if (network.HasSharedWeights)
+            throw new ArgumentException($"A saved model holds untied layers; '{network}' has convolutions: save it as '{network.Untied}' with the filters replicated at every location.", nameof(network));
         var shapes = network.Shapes(inputShape);
         var sizes = new List<(long, long)>();
         for (int i = 0; i < network.HiddenLayers.Count; i++)
