@@ -205,6 +205,19 @@ public static class TrainCommand
             options.BatchSize,
             options.Seed,
             hyperParameters = options.HyperParameters,
+            // The effective reproduction choices (defaults included), so the run stays interpretable if defaults change.
+            reproduction = new
+            {
+                options.StandardizeInputs,
+                initialization = options.Initialization.ToString(),
+                localLoss = options.LocalLoss.ToString(),
+                adamEpsilon = options.AdamEpsilon.ToString(),
+                options.RelativeSigma,
+                alternateEvery = options.AlternateEvery.ToString(),
+                augmentation = options.Augmentation.AppliesTo(train.Shape)
+                    ? $"{options.Augmentation.Flip} flips, crop padding {options.Augmentation.CropPadding}" : "none",
+                table5 = request.Fidelity.PrintedBetas ? "as printed" : "Adam β/ϵ in Table 4's space",
+            },
             testAccuracy = testResult.Accuracy,
             testLoss = testResult.Loss,
             bestEpochAccuracy = best,
