@@ -14,14 +14,14 @@ public sealed class AblateCommandTests
     {
         string output = TestSetup.TempFolder();
         string[] args = { "ablate", "--arch", "fc(8)", "--epochs", "1", "--seeds", "0", "--factors", "standardize,init", "--train-limit", "200", "--test-limit", "100", "--threads", "1", "-o", output };
-        var (code, stdout, error) = TpnetCommandTests.RunCapturing(null, args);
+        var (code, stdout, error) = Tpnet.RunCapturing(null, args);
         Assert.AreEqual(0, code, error);
         string report = File.ReadAllText(Path.Combine(output, "ablation.md"));
         foreach (var variant in new[] { "| baseline |", "| standardize=off |", "| init=glorot |", "| init=torch |" })
             StringAssert.Contains(report, variant);
         Assert.IsFalse(report.Contains("| init=glorot-stride |", StringComparison.Ordinal), "the baseline's own value is not a variant");
         Assert.AreEqual(4, Directory.GetDirectories(output).Length, "one folder per run");
-        var (again, rerun, rerunError) = TpnetCommandTests.RunCapturing(null, args);
+        var (again, rerun, rerunError) = Tpnet.RunCapturing(null, args);
         Assert.AreEqual(0, again, rerunError);
         Assert.IsFalse(rerun.Contains("train loss", StringComparison.Ordinal), "a rerun trains nothing: " + rerun);
         Assert.IsTrue(stdout.Contains("train loss", StringComparison.Ordinal), "the first run trained");
@@ -31,10 +31,10 @@ public sealed class AblateCommandTests
     [TestMethod]
     public void UnknownFactorsAndFlagValuesAreOneLineErrors()
     {
-        var (code, error) = TpnetCommandTests.Run("ablate", "--factors", "standardise");
+        var (code, error) = Tpnet.Run("ablate", "--factors", "standardise");
         Assert.AreEqual(2, code);
         StringAssert.Contains(error, "'standardise'");
-        var (trainCode, trainError) = TpnetCommandTests.Run("train", "--init", "xavier", "--epochs", "1");
+        var (trainCode, trainError) = Tpnet.Run("train", "--init", "xavier", "--epochs", "1");
         Assert.AreEqual(2, trainCode);
         StringAssert.Contains(trainError, "--init");
         StringAssert.Contains(trainError, "glorot-stride");

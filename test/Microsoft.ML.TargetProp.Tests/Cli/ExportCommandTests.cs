@@ -16,9 +16,9 @@ public sealed class ExportCommandTests
     public void ExportWritesAnOnnxFileThatPredictsWhatTheZipPredicts()
     {
         string folder = TestSetup.TempFolder();
-        string zip = TpnetCommandTests.Train(folder);
+        string zip = Tpnet.Train(folder);
         string onnx = Path.Combine(folder, "model.onnx");
-        var (code, output, error) = TpnetCommandTests.RunCapturing(null, "export", zip, "-o", onnx);
+        var (code, output, error) = Tpnet.RunCapturing(null, "export", zip, "-o", onnx);
         Assert.AreEqual(0, code, error);
         StringAssert.Contains(output, "graph inputs: Features");
 
@@ -31,10 +31,10 @@ public sealed class ExportCommandTests
         using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", input) });
         CollectionAssert.AreEqual(keys, results.Single(r => r.Name == "PredictedLabel.output").AsTensor<uint>().ToArray());
 
-        var (badCode, badError) = TpnetCommandTests.Run("export", Path.Combine(folder, "missing.zip"));
+        var (badCode, badError) = Tpnet.Run("export", Path.Combine(folder, "missing.zip"));
         Assert.AreEqual(2, badCode);
         StringAssert.Contains(badError, "missing.zip");
-        var (opsetCode, opsetError) = TpnetCommandTests.Run("export", zip, "--opset", "13");
+        var (opsetCode, opsetError) = Tpnet.Run("export", zip, "--opset", "13");
         Assert.AreEqual(2, opsetCode);
         StringAssert.Contains(opsetError, "--opset");
     }

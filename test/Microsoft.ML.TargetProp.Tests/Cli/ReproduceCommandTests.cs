@@ -15,11 +15,11 @@ public sealed class ReproduceCommandTests
         string output = TestSetup.TempFolder();
         string[] Args(int epochs) => new[] { "reproduce", "--arch", "mnist-fc", "--only", "bp", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--checkpoint-every", "1", "--train-limit", "300", "--test-limit", "100", "--threads", "1", "-o", output };
-        var (code, _, error) = TpnetCommandTests.RunCapturing(null, Args(1));
+        var (code, _, error) = Tpnet.RunCapturing(null, Args(1));
         Assert.AreEqual(0, code, error);
         string cell = Path.Combine(output, "mnist-fc-bp-parallel");
         Assert.IsTrue(File.Exists(Path.Combine(cell, "checkpoint.ckpt")));
-        var (again, stdout, againError) = TpnetCommandTests.RunCapturing(null, Args(2));
+        var (again, stdout, againError) = Tpnet.RunCapturing(null, Args(2));
         Assert.AreEqual(0, again, againError);
         StringAssert.Contains(stdout.Replace("\n", " ", StringComparison.Ordinal), "Resumed after epoch 1");
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(cell, "metrics.json")));

@@ -1,0 +1,73 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Microsoft.ML.Data;
+using Microsoft.ML.TargetProp.Tests.Trainers;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.TargetProp.Tests.Cli;
+
+/// <summary><c>tpnet sweep</c>: resumable, shardable, Figure 5.</summary>
+[TestClass]
+public sealed class SweepCommandTests
+{
+    [TestMethod]
+    public void SweepIsResumableShardableAndDrawsFigure5()
+    {
+        string output = TestSetup.TempFolder();
+        string[] common = { "sweep", "--algorithm", "dtp", "--arch", "fc(32) fc(32)", "--configs", "3", "--epochs", "1", "--train-limit", "200", "--test-limit", "100", "--threads", "1", "--output", output };
+        var (code, error) = Tpnet.Run(common.Concat(new[] { "--shard", "0/2" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        string shard0 = Path.Combine(output, "results-shard-0-of-2.csv");
+        Assert.AreEqual(1 + 2, File.ReadAllLines(shard0).Length, "configurations 0 and 2 belong to shard 0/2");
+        (code, error) = Tpnet.Run(common.Concat(new[] { "--shard", "0/2" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(3, File.ReadAllLines(shard0).Length, "a rerun skips finished configurations");
+        (code, error) = Tpnet.Run(common.Concat(new[] { "--shard", "1/2" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(2, File.ReadAllLines(Path.Combine(output, "results-shard-1-of-2.csv")).Length);
+        Tpnet.AssertPng(Path.Combine(output, "histogram.png"));
+        foreach (var line in File.ReadAllLines(shard0).Skip(1))
+        {
+            var f = line.Split(',').Take(15).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.IsTrue(f[1] is >= 1e-5 and <= 3e-4 && f[4] is >= 1e-5 and <= 3e-4, "learning rates inside Table 4");
+            Assert.IsTrue(f[2] is 0.99 or 0.999 && f[3] is 1e-4 or 1e-6 or 1e-8, "β2 and ϵ from Table 4's sets");
+            Assert.IsTrue(f[7] is >= 0.01 and <= 0.2 && f[8] is >= 0.01 and <= 0.3, "α and σ inside Table 4");
+        }
+
+
+        // A truncated row (a process killed while writing, a bad edit) is a one-line warning naming the file and line;
+        // its configuration runs again on a line of its own.
+        var rows = File.ReadAllLines(shard0);
+        File.WriteAllText(shard0, rows[0] + "\n" + rows[1] + "\n" + rows[2][..12]);
+        (code, error) = Tpnet.Run(common.Concat(new[] { "--shard", "0/2" }).ToArray());
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, shard0);
+        StringAssert.Contains(error, "line 3");
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, error);
+        var repaired = File.ReadAllLines(shard0);
+        Assert.AreEqual(4, repaired.Length, string.Join("\n", repaired));
+        StringAssert.StartsWith(repaired[3], "2,");
+        Assert.AreEqual(rows[2].Split(',').Length, repaired[3].Split(',').Length);
+
+        string imagenet = TestSetup.TempFolder();
+        string[] protocol = { "sweep", "--algorithm", "bp", "--arch", "fc(16)", "--configs", "2", "--epochs", "2", "--select-after", "1", "--train-limit", "200", "--test-limit", "100", "--threads", "1" };
+        (code, error) = Tpnet.Run(protocol.Concat(new[] { "--output", imagenet }).ToArray());
+        Assert.AreEqual(0, code, error);
+        string selected = Path.Combine(imagenet, "selected.csv");
+        Assert.AreEqual(2, File.ReadAllLines(selected).Length, "the ImageNet protocol continues the best configuration");
+        // Resumable: a rerun with the same settings neither retrains the configurations nor the continued one.
+        var continued = File.GetLastWriteTimeUtc(selected);
+        (code, string stdout, error) = Tpnet.RunCapturing(null, protocol.Concat(new[] { "--output", imagenet }).ToArray());
+        Assert.AreEqual(0, code, error);
+        Assert.AreEqual(continued, File.GetLastWriteTimeUtc(selected), "the selected configuration was continued again");
+        StringAssert.Contains(stdout, "already continued");
+
+        // The protocol needs one shard: with several it is not applied, and a warning says so.
+        (code, error) = Tpnet.Run(protocol.Concat(new[] { "--shard", "1/2", "--output", TestSetup.TempFolder() }).ToArray());
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "--select-after");
+        Assert.AreEqual(0, Tpnet.LeftoverTemporaryFiles(output).Length + Tpnet.LeftoverTemporaryFiles(imagenet).Length);
+    }
+}
