@@ -48,7 +48,7 @@ public sealed record FidelityFlags
     internal static readonly Option<string?> InitOption = new("--init") { Description = "weight initialisation: glorot (conv-style fans), glorot-stride (stride-aware fans) or torch (±1/√fan_in, biases too)" };
     internal static readonly Option<string?> LocalLossOption = new("--local-loss") { Description = "layer and inverse loss scale: half-sum (½Σ), sum (Σ) or mean (mean over units)" };
     internal static readonly Option<string?> AdamEpsilonOption = new("--adam-epsilon") { Description = "where Adam's ϵ enters: pytorch (after bias correction) or tensorflow (ϵ-hat, before)" };
-    internal static readonly Option<string?> BetasOption = new("--betas") { Description = "Table 5's Adam β and ϵ: printed, or table4 (moved into Table 4's search space)" };
+    internal static readonly Option<string?> BetasOption = new("--betas") { Description = "how Table 5 is read: table4 (Adam's β and ϵ moved into Table 4's search space, the default), table4-all (every value, learning rates, α and σ too) or printed" };
     internal static readonly Option<string?> SigmaModeOption = new("--sigma-mode") { Description = "inverse noise σ: absolute, or relative to the batch's activity standard deviation" };
     internal static readonly Option<string?> AlternateEveryOption = new("--alternate-every") { Description = "alternating schedule granularity: epoch or batch" };
     internal static readonly Option<string?> AugmentOption = new("--augment") { Description = "random flips and crops of training images: auto (multi-channel images only, the default), on or off" };
@@ -74,7 +74,15 @@ public sealed record FidelityFlags
     };
 
     /// <summary>True when <see cref="Betas"/> asks for Table 5 as printed.</summary>
-    public bool PrintedBetas => Choice(Betas, "--betas", "printed", "table4") == "printed";
+    public bool PrintedBetas => Choice(Betas, "--betas", "printed", "table4", "table4-all") == "printed";
+
+    /// <summary>How <see cref="Betas"/> reads Table 5: as printed, Adam's β/ϵ in Table 4's space (default), or every value in it.</summary>
+    public Table5Reading Reading => Choice(Betas, "--betas", "printed", "table4", "table4-all") switch
+    {
+        "printed" => Table5Reading.AsPrinted,
+        "table4-all" => Table5Reading.Table4,
+        _ => Table5Reading.SearchSpace,
+    };
 
     /// <summary><paramref name="options"/> with every set flag applied (throws naming the flag for an unknown value).</summary>
     public TrainingOptions Apply(TrainingOptions options)

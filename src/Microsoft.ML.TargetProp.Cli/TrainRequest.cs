@@ -115,7 +115,7 @@ public sealed record TrainRequest
             }
         }
         else if (EffectivePreset is { } preset)
-            hp = Fidelity.PrintedBetas ? PaperHyperParameters.Get(preset, kind, schedule) : PaperHyperParameters.Recommended(preset, kind, schedule);
+            hp = PaperHyperParameters.Read(preset, kind, schedule, Fidelity.Reading);
         else hp = new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
         if (InverseLearningRate is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };

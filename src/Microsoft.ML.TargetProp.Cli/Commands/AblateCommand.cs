@@ -40,6 +40,7 @@ public static class AblateCommand
         {
             new("betas", "printed", r => r with { Fidelity = r.Fidelity with { Betas = "printed" } }),
             new("betas", "table4", r => r with { Fidelity = r.Fidelity with { Betas = "table4" } }),
+            new("betas", "table4-all", r => r with { Fidelity = r.Fidelity with { Betas = "table4-all" } }),
             new("standardize", "on", r => r with { Fidelity = r.Fidelity with { Standardize = "on" } }),
             new("standardize", "off", r => r with { Fidelity = r.Fidelity with { Standardize = "off" } }),
             new("init", "glorot", r => r with { Fidelity = r.Fidelity with { Init = "glorot" } }),

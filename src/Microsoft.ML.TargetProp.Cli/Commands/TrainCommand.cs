@@ -216,7 +216,7 @@ public static class TrainCommand
                 alternateEvery = options.AlternateEvery.ToString(),
                 augmentation = options.Augmentation.AppliesTo(train.Shape)
                     ? $"{options.Augmentation.Flip} flips, crop padding {options.Augmentation.CropPadding}" : "none",
-                table5 = request.Fidelity.PrintedBetas ? "as printed" : "Adam β/ϵ in Table 4's space",
+                table5 = request.Fidelity.Reading.ToString(),
             },
             testAccuracy = testResult.Accuracy,
             testLoss = testResult.Loss,

@@ -131,6 +131,22 @@ public static class PaperHyperParameters
         return p with { Forward = Clamp(p.Forward), Inverse = Clamp(p.Inverse) };
     }
 
+    /// <summary>
+    /// <paramref name="p"/> with every value in Table 4's space: Adam's β and ϵ as <see cref="ClampAdamToSearchSpace"/>,
+    /// learning rates clamped into [1e-5, 3e-4], α into [0.01, 0.2], σ into [0.01, 0.3].
+    /// </summary>
+    public static HyperParameters ClampToSearchSpace(HyperParameters p)
+    {
+        var adam = ClampAdamToSearchSpace(p);
+        return adam with
+        {
+            Forward = adam.Forward with { LearningRate = Math.Clamp(adam.Forward.LearningRate, 1e-5, 3e-4) },
+            Inverse = adam.Inverse with { LearningRate = Math.Clamp(adam.Inverse.LearningRate, 1e-5, 3e-4) },
+            Alpha = Math.Clamp(adam.Alpha, 0.01, 0.2),
+            Sigma = Math.Clamp(adam.Sigma, 0.01, 0.3),
+        };
+    }
+
     private static AdamSettings Clamp(AdamSettings a) => a with
     {
         Beta1 = 0.9,
@@ -158,6 +174,7 @@ public static class PaperHyperParameters
     {
         Table5Reading.SearchSpace => Recommended(preset, algorithm, schedule),
         Table5Reading.AsPrinted => Get(preset, algorithm, schedule),
+        Table5Reading.Table4 => ClampToSearchSpace(Get(preset, algorithm, schedule)),
         _ => throw new ArgumentOutOfRangeException(nameof(reading), reading, "Unknown Table 5 reading."),
     };
 

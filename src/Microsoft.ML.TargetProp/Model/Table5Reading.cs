@@ -11,4 +11,10 @@ public enum Table5Reading
 
     /// <summary>Every value exactly as printed.</summary>
     AsPrinted,
+
+    /// <summary>
+    /// Every value moved into Table 4's space: Adam's β and ϵ as <see cref="SearchSpace"/>, and the learning rates, α and
+    /// σ clamped into [10⁻⁵, 3·10⁻⁴], [0.01, 0.2] and [0.01, 0.3] — what a random search in Table 4 could have drawn.
+    /// </summary>
+    Table4,
 }

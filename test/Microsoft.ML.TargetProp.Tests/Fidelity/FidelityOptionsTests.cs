@@ -221,6 +221,25 @@ public sealed class FidelityOptionsTests
     }
 
     [TestMethod]
+    public void TheTable4ReadingClampsEveryValueIntoTheSearchSpace()
+    {
+        var printed = PaperHyperParameters.Get("mnist-fc", AlgorithmKind.SimplifiedTargetProp, TrainingSchedule.Alternating);
+        Assert.AreEqual(0.009572, printed.Inverse.LearningRate);
+        var all = PaperHyperParameters.Read("mnist-fc", AlgorithmKind.SimplifiedTargetProp, TrainingSchedule.Alternating, Table5Reading.Table4);
+        Assert.AreEqual(3e-4, all.Inverse.LearningRate, "0.009572 → Table 4's upper bound");
+        Assert.AreEqual(3e-4, all.Forward.LearningRate, 1e-12, "0.000301 → 3e-4");
+        Assert.AreEqual(0.9, all.Inverse.Beta1);
+        foreach (var preset in PaperHyperParameters.Names)
+            foreach (var kind in Enum.GetValues<AlgorithmKind>())
+                foreach (var schedule in Enum.GetValues<TrainingSchedule>())
+                {
+                    if (preset == "imagenet-lc" && schedule == TrainingSchedule.Alternating && kind is AlgorithmKind.SimplifiedTargetProp or AlgorithmKind.AugmentedOutputTargetProp) continue;
+                    var p = PaperHyperParameters.Read(preset, kind, schedule, Table5Reading.Table4);
+                    CollectionAssert.AreEqual(Array.Empty<string>(), PaperHyperParameters.OutsideSearchSpace(p, kind).ToArray(), $"{preset} {kind} {schedule}");
+                }
+    }
+
+    [TestMethod]
     public void AlternatingPerMinibatchWithOneBatchEqualsAlternatingPerEpoch()
     {
         var data = TestData.MnistTrain(3);
