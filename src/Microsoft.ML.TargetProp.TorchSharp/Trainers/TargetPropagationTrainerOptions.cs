@@ -22,13 +22,13 @@ public abstract class TargetPropagationTrainerOptions : TargetPropTrainerOptions
     /// <summary>σ: standard deviation of the Gaussian noise used to train the inverses g_l.</summary>
     public double Sigma = 0.1;
 
-    /// <summary>Parallel (both losses every minibatch) or alternating (an inverse epoch, then a forward epoch).</summary>
+    /// <summary>Parallel (both losses every minibatch) or alternating (an inverse step, then a forward step; see <see cref="AlternateEvery"/>).</summary>
     public TrainingSchedule Schedule = TrainingSchedule.Parallel;
 
     /// <summary>a of the hybrid g = a·g_bp + (1 − a)·g_tp (section 5.6); 0 = pure target propagation.</summary>
     public double BpMix;
 
-    /// <summary>What the alternating schedule alternates over: whole epochs (default) or minibatches.</summary>
+    /// <summary>What the alternating schedule alternates over: minibatches (default) or whole epochs.</summary>
     public AlternationGranularity AlternateEvery = TrainingOptions.Default.AlternateEvery;
 
     /// <summary>σ relative to each batch's activity standard deviation instead of absolute. Default false.</summary>

@@ -66,8 +66,11 @@ public sealed record TrainingOptions
     /// <summary>σ relative to each batch's activity standard deviation instead of absolute (target propagation).</summary>
     public bool RelativeSigma { get; init; }
 
-    /// <summary>With the alternating schedule: one inverse pass then one forward pass per epoch (default), or per minibatch.</summary>
-    public AlternationGranularity AlternateEvery { get; init; } = AlternationGranularity.Epoch;
+    /// <summary>
+    /// With the alternating schedule: an inverse step then a forward step on every minibatch (default: per-epoch
+    /// alternation made SDTP collapse on MNIST-FC, docs/results.md), or one inverse pass then one forward pass per epoch.
+    /// </summary>
+    public AlternationGranularity AlternateEvery { get; init; } = AlternationGranularity.Minibatch;
 
     /// <summary>Random flips and crops of training images (default: on for multi-channel images, off otherwise).</summary>
     public ImageAugmentation Augmentation { get; init; } = new();

@@ -15,8 +15,11 @@ public sealed class NetworkTrainerTests
 {
     private static readonly NetworkSpec Spec = NetworkSpec.Parse("lc(3x3,8,2) fc(64)");
 
-    private static TrainingOptions Options(AlgorithmKind algorithm, int epochs = 2, int seed = 3) => new()
+    // The per-epoch alternating schedule (two passes an epoch) is what these tests take apart; per-minibatch alternation,
+    // the default, is one pass like the parallel schedule.
+    private static TrainingOptions Options(AlgorithmKind algorithm, int epochs = 2, int seed = 3, AlternationGranularity alternateEvery = AlternationGranularity.Epoch) => new()
     {
+        AlternateEvery = alternateEvery,
         Algorithm = algorithm,
         Epochs = epochs,
         BatchSize = 32,
@@ -140,10 +143,12 @@ public sealed class NetworkTrainerTests
     [DataRow(AlgorithmKind.DifferenceTargetProp, TrainingSchedule.Alternating, 3, true)]    // inside the inverse-only pass
     [DataRow(AlgorithmKind.DifferenceTargetProp, TrainingSchedule.Alternating, 10, true)]   // inside the forward-only pass
     [DataRow(AlgorithmKind.DifferenceTargetProp, TrainingSchedule.Alternating, 7, false)]   // between the two passes
-    public void CancellingMidEpochAndResumingContinuesExactlyLikeAnUninterruptedRun(AlgorithmKind algorithm, TrainingSchedule schedule, int cancelAtBatch, bool viaCheckpoint)
+    [DataRow(AlgorithmKind.SimplifiedTargetProp, TrainingSchedule.Alternating, 4, true, AlternationGranularity.Minibatch)]   // per-minibatch alternation
+    public void CancellingMidEpochAndResumingContinuesExactlyLikeAnUninterruptedRun(AlgorithmKind algorithm, TrainingSchedule schedule, int cancelAtBatch, bool viaCheckpoint,
+        AlternationGranularity alternateEvery = AlternationGranularity.Epoch)
     {
         var data = TestData.MnistTrain(20);   // 7 batches per pass
-        var options = Options(algorithm, epochs: 2) with { HyperParameters = Options(algorithm).HyperParameters with { Schedule = schedule } };
+        var options = Options(algorithm, epochs: 2, alternateEvery: alternateEvery) with { HyperParameters = Options(algorithm).HyperParameters with { Schedule = schedule } };
         var spec = NetworkSpec.Parse("fc(64) fc(64)");
         using var straight = new NetworkTrainer(spec, data.Shape, 10, options);
         straight.Fit(data);
