@@ -90,13 +90,9 @@ public sealed record TrainRequest
         _ => throw new ArgumentException($"Unknown --schedule '{Schedule}'; expected parallel or alternating."),
     };
 
-    /// <summary>True for <c>--hparams searched</c>: this library's random-search presets (<see cref="SearchedHyperParameters"/>).</summary>
-    public bool Searched => string.Equals(HyperParameterPreset, "searched", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The Table 5 column used (explicit, else the architecture preset's, else none; null with <see cref="Searched"/>).</summary>
+    /// <summary>The Table 5 column used (explicit, else the architecture preset's, else none).</summary>
     public string? EffectivePreset =>
-        Searched ? null
-        : HyperParameterPreset is { } p ? (p.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : p)
+        HyperParameterPreset is { } p ? (p.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : p)
         : NetworkPresets.TryGet(Architecture, out var preset) ? preset.Name : null;
 
     /// <summary>Engine options.</summary>
@@ -105,16 +101,7 @@ public sealed record TrainRequest
         var kind = AlgorithmNames.Parse(Algorithm);
         var schedule = ParsedSchedule;
         HyperParameters hp;
-        if (Searched)
-        {
-            string arch = NetworkPresets.TryGet(Architecture, out var p) ? p.Name : Architecture;
-            if (!SearchedHyperParameters.TryGet(arch, kind, schedule, out hp))
-            {
-                Warnings.Write($"--hparams searched: no searched values for {Algorithm} {Schedule} on {arch}; using Table 5's column with Adam's β and ϵ in Table 4's space.");
-                hp = PaperHyperParameters.Recommended(arch, kind, schedule);
-            }
-        }
-        else if (EffectivePreset is { } preset)
+        if (EffectivePreset is { } preset)
             hp = PaperHyperParameters.Read(preset, kind, schedule, Fidelity.Reading);
         else hp = new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };

@@ -25,7 +25,7 @@ public static class ReproduceCommand
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png); cells finished there with the same command are not rerun", DefaultValueFactory = _ => "tpnet-reproduce" };
     private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write CELL/checkpoint.ckpt every N epochs; a rerun resumes an unfinished cell from its checkpoint (also after raising --epochs)" };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed of every cell", DefaultValueFactory = _ => 0 };
-    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "hyperparameters: the architecture's Table 5 column (default) or 'searched' (this library's random-search presets where one exists)" };
+    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use for every cell (an architecture preset name); default: each cell's architecture" };
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()

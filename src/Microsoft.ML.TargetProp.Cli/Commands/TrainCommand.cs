@@ -26,7 +26,7 @@ public static class TrainCommand
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = "bp, fa, dfa, dtp, sdtp or ao-sdtp", DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
-    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use (an architecture preset name, or none), or 'searched' (this library's random-search presets); defaults to the --arch preset" };
+    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use (an architecture preset name, or none); defaults to the --arch preset" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "number of epochs", DefaultValueFactory = _ => 3 };
     private static readonly Option<int> BatchOption = new("--batch-size", "-b") { Description = "minibatch size (the original DTP code used 100)", DefaultValueFactory = _ => 100 };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
