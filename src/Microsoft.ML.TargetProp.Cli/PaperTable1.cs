@@ -54,6 +54,9 @@ public static class PaperTable1
         new Cell("cifar-conv", "bp", "parallel", 31.87),
     };
 
+    /// <summary>How a dataset name reads in messages: MNIST or CIFAR-10.</summary>
+    public static string DisplayName(string dataset) => dataset == "cifar10" ? "CIFAR-10" : "MNIST";
+
     /// <summary>The dataset the paper's numbers for <paramref name="architecture"/> are on (mnist or cifar10).</summary>
     public static string DatasetOf(string architecture) => architecture.StartsWith("cifar", System.StringComparison.OrdinalIgnoreCase) ? "cifar10" : "mnist";
 }

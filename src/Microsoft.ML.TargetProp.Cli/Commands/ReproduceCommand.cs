@@ -49,7 +49,7 @@ public static class ReproduceCommand
             string expected = PaperTable1.DatasetOf(arch);
             string dataset = parse.GetValue(DatasetOption) ?? expected;
             if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase) && !(Directory.Exists(dataset) && expected == "cifar10"))
-                Warnings.Write($"--dataset {dataset}: the paper's numbers in the 'paper error %' column are {expected}'s, not {dataset}'s.");
+                Warnings.Write($"--dataset {dataset}: the paper's numbers in the 'paper error %' column are {PaperTable1.DisplayName(expected)}'s, not {dataset}'s.");
             string output = parse.GetValue(OutputOption)!;
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));
             TrainRequest Request(PaperTable1.Cell cell) => new()
@@ -150,7 +150,7 @@ public static class ReproduceCommand
         if (Directory.Exists(dataset) && expected == "cifar10")
             md.AppendLine($"Trained on {dataset}: if these are the CIFAR-10 JPEG class folders, they are a lossy re-encode of the official images, so errors are not exactly comparable with the paper's.").AppendLine();
         else if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase))
-            md.AppendLine($"Trained on {dataset}; the paper's test errors are {expected}'s.").AppendLine();
+            md.AppendLine($"Trained on {dataset}; the paper's test errors are {PaperTable1.DisplayName(expected)}'s.").AppendLine();
         md.AppendLine("| architecture | algorithm | schedule | paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (cell, o) in rows)
