@@ -22,7 +22,7 @@ public sealed record TrainRequest
     /// <summary>parallel or alternating.</summary>
     public string Schedule { get; init; } = "parallel";
 
-    /// <summary>Table 5 column to take hyperparameters from (an architecture preset name), or "none".</summary>
+    /// <summary>Table 5 column to take hyperparameters from (an architecture preset name), "none", or a <see cref="HyperParameterFile"/> (a path ending in .json).</summary>
     public string? HyperParameterPreset { get; init; }
 
     /// <summary>Epochs.</summary>
@@ -90,9 +90,14 @@ public sealed record TrainRequest
         _ => throw new ArgumentException($"Unknown --schedule '{Schedule}'; expected parallel or alternating."),
     };
 
-    /// <summary>The Table 5 column used (explicit, else the architecture preset's, else none).</summary>
+    /// <summary>The hyperparameter file named by <see cref="HyperParameterPreset"/> (a path ending in .json), else null.</summary>
+    public string? HyperParameterFilePath =>
+        HyperParameterPreset is { } p && p.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? p : null;
+
+    /// <summary>The Table 5 column used (explicit, else the architecture preset's, else none; none with a hyperparameter file).</summary>
     public string? EffectivePreset =>
-        HyperParameterPreset is { } p ? (p.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : p)
+        HyperParameterFilePath is not null ? null
+        : HyperParameterPreset is { } p ? (p.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : p)
         : NetworkPresets.TryGet(Architecture, out var preset) ? preset.Name : null;
 
     /// <summary>Engine options.</summary>
@@ -101,7 +106,9 @@ public sealed record TrainRequest
         var kind = AlgorithmNames.Parse(Algorithm);
         var schedule = ParsedSchedule;
         HyperParameters hp;
-        if (EffectivePreset is { } preset)
+        if (HyperParameterFilePath is { } file)
+            hp = HyperParameterFile.Load(file).For(file, Algorithm, Schedule, schedule);
+        else if (EffectivePreset is { } preset)
             hp = PaperHyperParameters.Read(preset, kind, schedule, Fidelity.Reading);
         else hp = new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
@@ -130,7 +137,7 @@ public sealed record TrainRequest
             $"--dataset {Quote(Dataset)}", $"--algorithm {Algorithm}", $"--arch \"{Architecture}\"", $"--schedule {Schedule}",
             $"--epochs {Epochs}", $"--batch-size {BatchSize}", $"--seed {Seed}",
         };
-        if (HyperParameterPreset is not null) parts.Add($"--hparams {HyperParameterPreset}");
+        if (HyperParameterPreset is not null) parts.Add($"--hparams {Quote(HyperParameterPreset)}");
         if (Threads is { } t) parts.Add($"--threads {t}");
         if (CheckpointEvery is { } every) parts.Add($"--checkpoint-every {every}");
         if (LearningRate is { } lr) parts.Add(Inv($"--lr {lr}"));

@@ -25,7 +25,7 @@ public static class ReproduceCommand
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png); cells finished there with the same command are not rerun", DefaultValueFactory = _ => "tpnet-reproduce" };
     private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write CELL/checkpoint.ckpt every N epochs; a rerun resumes an unfinished cell from its checkpoint (also after raising --epochs)" };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed of every cell", DefaultValueFactory = _ => 0 };
-    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use for every cell (an architecture preset name); default: each cell's architecture" };
+    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use for every cell (an architecture preset name), or a folder of searched presets (e.g. presets: each cell uses FOLDER/ARCH-ALGORITHM-SCHEDULE.json where it exists, Table 5 elsewhere); default: each cell's architecture's Table 5 column" };
 
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()
@@ -51,6 +51,19 @@ public static class ReproduceCommand
             if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase) && !(Directory.Exists(dataset) && expected == "cifar10"))
                 Warnings.Write($"--dataset {dataset}: the paper's numbers in the 'paper error %' column are {PaperTable1.DisplayName(expected)}'s, not {dataset}'s.");
             string output = parse.GetValue(OutputOption)!;
+            string? hparams = parse.GetValue(HParamsOption);
+            string? Preset(PaperTable1.Cell cell)
+            {
+                if (hparams is null || !Directory.Exists(hparams)) return hparams;
+                string file = Path.Combine(hparams, HyperParameterFile.FileName(cell.Architecture, cell.Algorithm, cell.Schedule));
+                return File.Exists(file) ? file : null;
+            }
+            if (hparams is not null && Directory.Exists(hparams))
+            {
+                var missing = cells.Where(c => Preset(c) is null).Select(c => $"{c.Algorithm} {c.Schedule}").ToList();
+                if (missing.Count > 0)
+                    Warnings.Write($"--hparams {hparams}: no searched preset for {string.Join(", ", missing)} (expected {Path.Combine(hparams, arch.ToLowerInvariant() + "-ALGORITHM-SCHEDULE.json")}); those cells use Table 5.");
+            }
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));
             TrainRequest Request(PaperTable1.Cell cell) => new()
             {
@@ -64,7 +77,7 @@ public static class ReproduceCommand
                 TestLimit = parse.GetValue(TestLimitOption),
                 DataDir = parse.GetValue(DataDirOption),
                 Seed = parse.GetValue(SeedOption),
-                HyperParameterPreset = parse.GetValue(HParamsOption),
+                HyperParameterPreset = Preset(cell),
                 CheckpointEvery = parse.GetValue(CheckpointOption),
                 Fidelity = FidelityFlags.From(parse),
             };

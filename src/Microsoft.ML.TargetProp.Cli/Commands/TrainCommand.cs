@@ -26,7 +26,7 @@ public static class TrainCommand
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = "bp, fa, dfa, dtp, sdtp or ao-sdtp", DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
-    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use (an architecture preset name, or none); defaults to the --arch preset" };
+    private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use (an architecture preset name, or none), or a hyperparameter file written by 'tpnet sweep' (FILE.json, e.g. presets/mnist-fc-fa-parallel.json); defaults to the --arch preset's Table 5 column" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "number of epochs", DefaultValueFactory = _ => 3 };
     private static readonly Option<int> BatchOption = new("--batch-size", "-b") { Description = "minibatch size (the original DTP code used 100)", DefaultValueFactory = _ => 100 };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
@@ -216,7 +216,7 @@ public static class TrainCommand
                 alternateEvery = options.AlternateEvery.ToString(),
                 augmentation = options.Augmentation.AppliesTo(train.Shape)
                     ? $"{options.Augmentation.Flip} flips, crop padding {options.Augmentation.CropPadding}" : "none",
-                table5 = request.Fidelity.Reading.ToString(),
+                table5 = request.HyperParameterFilePath is { } file ? $"not used: hyperparameters from {file}" : request.Fidelity.Reading.ToString(),
             },
             testAccuracy = testResult.Accuracy,
             testLoss = testResult.Loss,

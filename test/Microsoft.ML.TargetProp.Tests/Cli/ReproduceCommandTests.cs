@@ -27,4 +27,32 @@ public sealed class ReproduceCommandTests
         StringAssert.Contains(metrics.RootElement.GetProperty("command").GetString()!, "--checkpoint-every 1");
         StringAssert.Contains(File.ReadAllText(Path.Combine(output, "results.md")), "| mnist-fc | bp |");
     }
+
+    [TestMethod]
+    public void APresetsFolderGivesEachCellItsSearchedValuesAndTable5TheRest()
+    {
+        string presets = TestSetup.TempFolder();
+        File.WriteAllText(Path.Combine(presets, "mnist-fc-fa-parallel.json"), """
+            { "format": "tpnet-hyperparameters/1", "architecture": "mnist-fc", "algorithm": "fa", "schedule": "parallel", "dataset": "mnist",
+              "hyperParameters": { "forward": { "learningRate": 0.00025, "beta1": 0.9, "beta2": 0.99, "epsilon": 1e-6 } } }
+            """);
+        string output = TestSetup.TempFolder();
+        var (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "bp,fa", "--epochs", "1", "--hparams", presets,
+            "--train-limit", "200", "--test-limit", "100", "--threads", "1", "-o", output);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(error, "no searched preset for bp parallel");
+        using var fa = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "mnist-fc-fa-parallel", "metrics.json")));
+        Assert.AreEqual(2.5e-4, fa.RootElement.GetProperty("hyperParameters").GetProperty("Forward").GetProperty("LearningRate").GetDouble(), 1e-15);
+        StringAssert.Contains(fa.RootElement.GetProperty("command").GetString()!, "--hparams " + Path.Combine(presets, "mnist-fc-fa-parallel.json"));
+        using var bp = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "mnist-fc-bp-parallel", "metrics.json")));
+        Assert.IsFalse(bp.RootElement.GetProperty("command").GetString()!.Contains("--hparams", StringComparison.Ordinal), "a cell without a preset runs with Table 5");
+
+        // A file that is not a preset is refused with its name.
+        File.WriteAllText(Path.Combine(presets, "mnist-fc-bp-parallel.json"), "{\"format\": \"something-else\"}");
+        (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "bp", "--epochs", "1", "--hparams", presets,
+            "--train-limit", "200", "--test-limit", "100", "--threads", "1", "-o", TestSetup.TempFolder());
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "mnist-fc-bp-parallel.json");
+        StringAssert.Contains(error, "tpnet-hyperparameters/1");
+    }
 }

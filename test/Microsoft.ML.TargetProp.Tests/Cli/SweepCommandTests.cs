@@ -70,4 +70,72 @@ public sealed class SweepCommandTests
         StringAssert.Contains(error, "--select-after");
         Assert.AreEqual(0, Tpnet.LeftoverTemporaryFiles(output).Length + Tpnet.LeftoverTemporaryFiles(imagenet).Length);
     }
+
+    [TestMethod]
+    public void SuccessiveHalvingKeepsTheBestAndWritesAPresetThatTrainReads()
+    {
+        string output = TestSetup.TempFolder();
+        string[] args = { "sweep", "--algorithm", "dtp", "--arch", "fc(16)", "--configs", "4", "--epochs", "3", "--select-after", "1,2", "--keep", "2,1",
+            "--train-limit", "200", "--test-limit", "100", "--threads", "1", "--output", output };
+        var (code, error) = Tpnet.Run(args);
+        Assert.AreEqual(0, code, error);
+        double[] Accuracies(string file) => File.ReadAllLines(Path.Combine(output, file)).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[10], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        int[] Indices(string file) => File.ReadAllLines(Path.Combine(output, file)).Skip(1).Select(l => int.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.AreEqual(4, Accuracies("results-shard-0-of-1.csv").Length);
+        var first = File.ReadAllLines(Path.Combine(output, "results-shard-0-of-1.csv")).Skip(1).Select(l => l.Split(','))
+            .OrderByDescending(f => double.Parse(f[10], System.Globalization.CultureInfo.InvariantCulture)).ThenBy(f => int.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture))
+            .Take(2).Select(f => int.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        CollectionAssert.AreEquivalent(first, Indices("rung-1.csv"), "the two best of the first rung continue");
+        Assert.IsTrue(File.ReadAllLines(Path.Combine(output, "rung-1.csv")).Skip(1).All(l => l.Split(',')[9] == "2"), "rung 1 runs to 2 epochs");
+        var selected = File.ReadAllLines(Path.Combine(output, "selected.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.AreEqual(1, selected.Length, "only the best of rung 1 continues to --epochs");
+        Assert.AreEqual("3", selected[0][9]);
+
+        // best.json is the selected configuration, readable by train, and refused for another algorithm.
+        using var preset = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "best.json")));
+        var root = preset.RootElement;
+        Assert.AreEqual("tpnet-hyperparameters/1", root.GetProperty("format").GetString());
+        Assert.AreEqual("dtp", root.GetProperty("algorithm").GetString());
+        Assert.AreEqual(int.Parse(selected[0][0], System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("search").GetProperty("configuration").GetInt32());
+        double sigma = root.GetProperty("hyperParameters").GetProperty("sigma").GetDouble();
+        Assert.AreEqual(double.Parse(selected[0][1], System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("hyperParameters").GetProperty("forward").GetProperty("learningRate").GetDouble(), 1e-12);
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, root.GetProperty("search").GetProperty("rungs").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        Assert.IsTrue(File.ReadAllText(Path.Combine(output, "summary.md")).Contains("| 2 (3) |", StringComparison.Ordinal));
+        string trained = TestSetup.TempFolder();
+        (code, error) = Tpnet.Run("train", "--algorithm", "dtp", "--arch", "fc(16)", "--hparams", Path.Combine(output, "best.json"), "--epochs", "1",
+            "--train-limit", "200", "--test-limit", "100", "--threads", "1", "--output", trained);
+        Assert.AreEqual(0, code, error);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(trained, "metrics.json"))))
+            Assert.AreEqual(sigma, metrics.RootElement.GetProperty("hyperParameters").GetProperty("Sigma").GetDouble(), 1e-12);
+        (code, error) = Tpnet.Run("train", "--algorithm", "sdtp", "--arch", "fc(16)", "--hparams", Path.Combine(output, "best.json"), "--epochs", "1",
+            "--train-limit", "200", "--test-limit", "100", "--threads", "1", "--output", TestSetup.TempFolder());
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "searched for --algorithm dtp, not sdtp");
+
+        // A rerun trains nothing again.
+        var stamp = File.GetLastWriteTimeUtc(Path.Combine(output, "selected.csv"));
+        var (again, stdout, againError) = Tpnet.RunCapturing(null, args);
+        Assert.AreEqual(0, again, againError);
+        Assert.AreEqual(stamp, File.GetLastWriteTimeUtc(Path.Combine(output, "selected.csv")));
+        StringAssert.Contains(stdout, "already continued to 3 epochs");
+        Assert.AreEqual(0, Tpnet.LeftoverTemporaryFiles(output).Length);
+    }
+
+    [TestMethod]
+    public void RungOptionsAreCheckedWithTheirNames()
+    {
+        string Error(params string[] extra)
+        {
+            var (code, error) = Tpnet.Run(new[] { "sweep", "--arch", "fc(16)", "--configs", "8", "--epochs", "10", "--train-limit", "100", "--test-limit", "100", "--output", TestSetup.TempFolder() }.Concat(extra).ToArray());
+            Assert.AreNotEqual(0, code, string.Join(" ", extra));
+            return error;
+        }
+        StringAssert.Contains(Error("--select-after", "3,2"), "--select-after must be increasing epochs in [1, --epochs − 1 = 9]");
+        StringAssert.Contains(Error("--select-after", "10"), "--select-after must be increasing");
+        StringAssert.Contains(Error("--select-after", "2,5", "--keep", "4"), "--keep needs one count per --select-after rung (2)");
+        StringAssert.Contains(Error("--select-after", "2,5", "--keep", "2,4"), "do not increase");
+        StringAssert.Contains(Error("--select-after", "2", "--keep", "9"), "--keep 9 exceeds --configs 8");
+        StringAssert.Contains(Error("--keep", "2"), "--keep needs --select-after");
+    }
 }
