@@ -74,6 +74,40 @@ public sealed class LocallyConnected2dTests
     }
 
     [TestMethod]
+    [DataRow(1, 3, 2, 28, 28)]   // MNIST-LC layer 1 (im2col by default)
+    [DataRow(32, 3, 2, 14, 14)]  // MNIST-LC layer 2 (strided view by default)
+    [DataRow(3, 5, 2, 9, 8)]     // asymmetric padding
+    [DataRow(2, 2, 1, 6, 5)]     // even kernel: the padding goes after
+    [DataRow(4, 1, 2, 8, 8)]     // 1×1 kernel with stride: no padding, the last row unused
+    public void BothPatchGathersGiveTheSameValuesAndGradients(int channels, int kernel, int stride, int height, int width)
+    {
+        var gen = new Generator(13, CPU);
+        var spec = new LocallyConnectedLayerSpec(kernel, 5, stride);
+        var shape = new ImageShape(channels, height, width);
+        var unfold = new LocalGeometry(spec, shape) { Gather = LocalGeometry.PatchGather.Unfold };
+        var strided = new LocalGeometry(spec, shape) { Gather = LocalGeometry.PatchGather.StridedView };
+        Assert.AreEqual(channels > 1 ? LocalGeometry.PatchGather.StridedView : LocalGeometry.PatchGather.Unfold, new LocalGeometry(spec, shape).Gather);
+        using var a = randn(unfold.WeightShape, generator: gen);
+        using var x0 = randn(new long[] { 3, channels, height, width }, generator: gen);
+        using var dy = randn(new long[] { 3, 5, unfold.Output.Height, unfold.Output.Width }, generator: gen);
+        (float[] Y, float[] GradA, float[] GradX) Run(LocalGeometry geometry)
+        {
+            using var w = a.clone().requires_grad_(true);
+            using var x = x0.clone().requires_grad_(true);
+            using var y = geometry.Apply(x, w);
+            y.backward(new[] { dy });
+            return (y.data<float>().ToArray(), w.grad!.data<float>().ToArray(), x.grad!.data<float>().ToArray());
+        }
+        var (y1, ga1, gx1) = Run(unfold);
+        var (y2, ga2, gx2) = Run(strided);
+        CollectionAssert.AreEqual(y1, y2, "the same patches go through the same bmm");
+        CollectionAssert.AreEqual(ga1, ga2, "∂/∂A: the same patches times the same output gradient");
+        Assert.AreEqual(gx1.Length, gx2.Length);
+        for (int i = 0; i < gx1.Length; i++)
+            Assert.AreEqual(gx1[i], gx2[i], 1e-5f, $"∂/∂x[{i}]: fold and unfold_backward may sum overlapping windows in another order");
+    }
+
+    [TestMethod]
     [DataRow(3, 1)]
     [DataRow(3, 2)]
     [DataRow(4, 3)]
