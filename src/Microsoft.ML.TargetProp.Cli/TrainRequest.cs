@@ -103,13 +103,13 @@ public sealed record TrainRequest
     /// <summary>Engine options.</summary>
     public TrainingOptions ToOptions()
     {
-        var kind = AlgorithmNames.Parse(Algorithm);
+        var algorithm = AlgorithmNames.Describe(Algorithm);
         var schedule = ParsedSchedule;
         HyperParameters hp;
         if (HyperParameterFilePath is { } file)
             hp = HyperParameterFile.Load(file).For(file, Algorithm, Schedule, schedule);
         else if (EffectivePreset is { } preset)
-            hp = PaperHyperParameters.Read(preset, kind, schedule, Fidelity.Reading);
+            hp = algorithm.Table5(preset, schedule, Fidelity.Reading);
         else hp = new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
         if (InverseLearningRate is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
@@ -118,7 +118,7 @@ public sealed record TrainRequest
         hp = hp with { AuxiliaryUnits = AuxiliaryUnits };
         return Fidelity.Apply(new TrainingOptions
         {
-            Algorithm = kind,
+            Algorithm = algorithm.Kind,
             HyperParameters = hp,
             Epochs = Epochs,
             BatchSize = BatchSize,

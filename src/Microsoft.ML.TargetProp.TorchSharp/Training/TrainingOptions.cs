@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
@@ -90,6 +91,6 @@ public sealed record TrainingOptions
         if (!Enum.IsDefined(AlternateEvery)) throw new ArgumentOutOfRangeException(nameof(AlternateEvery), $"Unknown AlternateEvery {AlternateEvery}.");
         ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
         Augmentation.Validate();
-        if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
+        if (!AlgorithmRegistry.All.Any(d => d.Kind == Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
     }
 }
