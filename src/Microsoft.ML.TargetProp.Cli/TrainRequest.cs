@@ -53,7 +53,7 @@ public sealed record TrainRequest
     public double? Sigma { get; init; }
 
     /// <summary>AO-SDTP auxiliary units.</summary>
-    public int AuxiliaryUnits { get; init; } = 512;
+    public int AuxiliaryUnits { get; init; } = HyperParameters.DefaultAuxiliaryUnits;
 
     /// <summary>Keep only the first N training examples.</summary>
     public int? TrainLimit { get; init; }
@@ -144,7 +144,7 @@ public sealed record TrainRequest
         if (InverseLearningRate is { } ilr) parts.Add(Inv($"--inverse-lr {ilr}"));
         if (Alpha is { } a) parts.Add(Inv($"--alpha {a}"));
         if (Sigma is { } s) parts.Add(Inv($"--sigma {s}"));
-        if (AuxiliaryUnits != 512) parts.Add($"--aux {AuxiliaryUnits}");
+        if (AuxiliaryUnits != HyperParameters.DefaultAuxiliaryUnits) parts.Add($"--aux {AuxiliaryUnits}");
         if (TrainLimit is { } tl) parts.Add($"--train-limit {tl}");
         if (TestLimit is { } sl) parts.Add($"--test-limit {sl}");
         if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase)) parts.Add($"--device {Device}");

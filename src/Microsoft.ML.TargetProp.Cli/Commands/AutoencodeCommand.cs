@@ -37,7 +37,7 @@ public static class AutoencodeCommand
     private static readonly Option<double?> InverseLrOption = new("--inverse-lr") { Description = "inverse Adam learning rate (overrides --hparams)" };
     private static readonly Option<double?> AlphaOption = new("--alpha") { Description = "DTP target step α (overrides --hparams)" };
     private static readonly Option<double?> SigmaOption = new("--sigma") { Description = "inverse-training noise σ (overrides --hparams)" };
-    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => 512 };
+    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => HyperParameters.DefaultAuxiliaryUnits };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<int> DigitsOption = new("--digits") { Description = "test images shown in the reconstruction grid", DefaultValueFactory = _ => 10 };

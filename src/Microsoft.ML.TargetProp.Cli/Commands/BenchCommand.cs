@@ -235,7 +235,7 @@ public static class BenchCommand
         var options = new TrainingOptions
         {
             Algorithm = algorithm,
-            HyperParameters = PaperHyperParameters.Get(preset.Name, algorithm) with { AuxiliaryUnits = 512 },
+            HyperParameters = PaperHyperParameters.Get(preset.Name, algorithm) with { AuxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits },
             BatchSize = batch,
             Diagnostics = false,
             TuneAllocator = false,   // the bench decides (--malloc)

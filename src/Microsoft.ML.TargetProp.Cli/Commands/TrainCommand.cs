@@ -37,7 +37,7 @@ public static class TrainCommand
     private static readonly Option<double?> InverseLrOption = new("--inverse-lr") { Description = "inverse Adam learning rate (overrides Table 5)" };
     private static readonly Option<double?> AlphaOption = new("--alpha") { Description = "DTP target step α (overrides Table 5)" };
     private static readonly Option<double?> SigmaOption = new("--sigma") { Description = "inverse-training noise σ (overrides Table 5)" };
-    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => 512 };
+    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => HyperParameters.DefaultAuxiliaryUnits };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<double> ValidationOption = new("--validation-fraction") { Description = "hold out this fraction of the training set for per-epoch validation (0: report test accuracy per epoch, the paper's protocol)", DefaultValueFactory = _ => 0 };

@@ -10,8 +10,8 @@ public sealed class AugmentedOutputTargetPropTrainer : TargetPropTrainerBase<Aug
     /// <summary>Options of <see cref="AugmentedOutputTargetPropTrainer"/>; defaults are Table 5's SDTP MNIST-LC parallel values (Table 5 has no AO-SDTP column).</summary>
     public sealed class Options : TargetPropagationTrainerOptions
     {
-        /// <summary>k: size of the auxiliary output z (512 in the paper's CIFAR runs).</summary>
-        public int AuxiliaryUnits = 512;
+        /// <summary>k: size of the auxiliary output z (default <see cref="HyperParameters.DefaultAuxiliaryUnits"/>, 512 as in the paper's CIFAR runs).</summary>
+        public int AuxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits;
 
         /// <summary>Creates options with Table 5's SDTP MNIST-LC parallel values.</summary>
         public Options() => ApplyPaperTargetProp(AugmentedOutputTargetProp.Descriptor.Table5("mnist-lc"), "mnist-lc");
