@@ -1,30 +1,36 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 namespace Microsoft.ML.TargetProp.Cli;
 
-/// <summary>Short command-line names of the algorithms (bp, fa, dfa, dtp, sdtp, ao-sdtp).</summary>
+/// <summary>Short command-line names of the algorithms (bp, fa, dfa, dtp, sdtp, ao-sdtp), read from <see cref="AlgorithmRegistry"/>.</summary>
 public static class AlgorithmNames
 {
-    private static readonly Dictionary<string, AlgorithmKind> ByName = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["bp"] = AlgorithmKind.Backprop,
-        ["fa"] = AlgorithmKind.FeedbackAlignment,
-        ["dfa"] = AlgorithmKind.DirectFeedbackAlignment,
-        ["dtp"] = AlgorithmKind.DifferenceTargetProp,
-        ["sdtp"] = AlgorithmKind.SimplifiedTargetProp,
-        ["ao-sdtp"] = AlgorithmKind.AugmentedOutputTargetProp,
-    };
-
     /// <summary>All short names.</summary>
-    public static string[] All => ByName.Keys.ToArray();
+    public static string[] All => [.. AlgorithmRegistry.ShortNames];
+
+    /// <summary>"bp, fa, dfa, dtp, sdtp or ao-sdtp", for help texts.</summary>
+    public static string Sentence => AlgorithmRegistry.ShortNameList();
+
+    /// <summary>"bp,fa,dfa,dtp,sdtp,ao-sdtp": every algorithm, as a comma-separated option value.</summary>
+    public static string CommaList => AlgorithmRegistry.ShortNameList(",", ",");
+
+    /// <summary>The descriptor of a short name.</summary>
+    public static AlgorithmDescriptor Describe(string name) =>
+        AlgorithmRegistry.Find(name) ?? throw new ArgumentException($"Unknown algorithm '{name}'; expected one of: {string.Join(", ", All)}.");
 
     /// <summary>The algorithm of a short name.</summary>
-    public static AlgorithmKind Parse(string name) =>
-        ByName.TryGetValue(name, out var kind) ? kind : throw new ArgumentException($"Unknown algorithm '{name}'; expected one of: {string.Join(", ", All)}.");
+    public static AlgorithmKind Parse(string name) => Describe(name).Kind;
 
     /// <summary>The short name of an algorithm.</summary>
-    public static string Of(AlgorithmKind kind) => ByName.First(p => p.Value == kind).Key;
+    public static string Of(AlgorithmKind kind) => AlgorithmRegistry.Get(kind).ShortName;
+
+    /// <summary>Parses a comma-separated list of short names (<c>--algorithms bp,sdtp</c>).</summary>
+    public static IEnumerable<AlgorithmKind> ParseList(string names)
+    {
+        foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            yield return Parse(name);
+    }
 }

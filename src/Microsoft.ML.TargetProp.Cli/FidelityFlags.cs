@@ -73,9 +73,6 @@ public sealed record FidelityFlags
         CropPadding = parse.GetValue(CropPaddingOption),
     };
 
-    /// <summary>True when <see cref="Betas"/> asks for Table 5 as printed.</summary>
-    public bool PrintedBetas => Choice(Betas, "--betas", "printed", "table4", "table4-all") == "printed";
-
     /// <summary>How <see cref="Betas"/> reads Table 5: as printed, Adam's β/ϵ in Table 4's space (default), or every value in it.</summary>
     public Table5Reading Reading => Choice(Betas, "--betas", "printed", "table4", "table4-all") switch
     {

@@ -95,11 +95,10 @@ public sealed record HyperParameterFile
     /// </summary>
     public HyperParameters For(string path, string algorithm, string schedule, TrainingSchedule parsed)
     {
-        var kind = AlgorithmNames.Parse(algorithm);
-        if (AlgorithmNames.Parse(Algorithm) != kind)
+        var descriptor = AlgorithmNames.Describe(algorithm);
+        if (AlgorithmNames.Parse(Algorithm) != descriptor.Kind)
             throw new ArgumentException($"--hparams '{path}' was searched for --algorithm {Algorithm}, not {algorithm}.");
-        bool scheduled = kind is AlgorithmKind.DifferenceTargetProp or AlgorithmKind.SimplifiedTargetProp or AlgorithmKind.AugmentedOutputTargetProp;
-        if (scheduled && !string.Equals(Schedule, schedule, StringComparison.OrdinalIgnoreCase))
+        if (descriptor.HasInverses && !string.Equals(Schedule, schedule, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--hparams '{path}' was searched with --schedule {Schedule}, not {schedule}.");
         return HyperParameters with { Schedule = parsed };
     }

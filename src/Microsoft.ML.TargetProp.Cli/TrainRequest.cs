@@ -53,7 +53,7 @@ public sealed record TrainRequest
     public double? Sigma { get; init; }
 
     /// <summary>AO-SDTP auxiliary units.</summary>
-    public int AuxiliaryUnits { get; init; } = 512;
+    public int AuxiliaryUnits { get; init; } = HyperParameters.DefaultAuxiliaryUnits;
 
     /// <summary>Keep only the first N training examples.</summary>
     public int? TrainLimit { get; init; }
@@ -103,13 +103,13 @@ public sealed record TrainRequest
     /// <summary>Engine options.</summary>
     public TrainingOptions ToOptions()
     {
-        var kind = AlgorithmNames.Parse(Algorithm);
+        var algorithm = AlgorithmNames.Describe(Algorithm);
         var schedule = ParsedSchedule;
         HyperParameters hp;
         if (HyperParameterFilePath is { } file)
             hp = HyperParameterFile.Load(file).For(file, Algorithm, Schedule, schedule);
         else if (EffectivePreset is { } preset)
-            hp = PaperHyperParameters.Read(preset, kind, schedule, Fidelity.Reading);
+            hp = algorithm.Table5(preset, schedule, Fidelity.Reading);
         else hp = new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
         if (InverseLearningRate is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
@@ -118,7 +118,7 @@ public sealed record TrainRequest
         hp = hp with { AuxiliaryUnits = AuxiliaryUnits };
         return Fidelity.Apply(new TrainingOptions
         {
-            Algorithm = kind,
+            Algorithm = algorithm.Kind,
             HyperParameters = hp,
             Epochs = Epochs,
             BatchSize = BatchSize,
@@ -144,7 +144,7 @@ public sealed record TrainRequest
         if (InverseLearningRate is { } ilr) parts.Add(Inv($"--inverse-lr {ilr}"));
         if (Alpha is { } a) parts.Add(Inv($"--alpha {a}"));
         if (Sigma is { } s) parts.Add(Inv($"--sigma {s}"));
-        if (AuxiliaryUnits != 512) parts.Add($"--aux {AuxiliaryUnits}");
+        if (AuxiliaryUnits != HyperParameters.DefaultAuxiliaryUnits) parts.Add($"--aux {AuxiliaryUnits}");
         if (TrainLimit is { } tl) parts.Add($"--train-limit {tl}");
         if (TestLimit is { } sl) parts.Add($"--test-limit {sl}");
         if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase)) parts.Add($"--device {Device}");

@@ -24,7 +24,7 @@ public static class AutoencodeCommand
 {
     private const string DefaultHidden = "fc(512) fc(64) fc(512)";
 
-    private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = "comma-separated algorithms (bp, fa, dfa, dtp, sdtp, ao-sdtp)", DefaultValueFactory = _ => "bp,fa,dfa,dtp,sdtp,ao-sdtp" };
+    private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = $"comma-separated algorithms ({AlgorithmNames.Sentence})", DefaultValueFactory = _ => AlgorithmNames.CommaList };
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> HiddenOption = new("--hidden") { Description = "hidden layers; the output reconstructing the input is added", DefaultValueFactory = _ => DefaultHidden };
     private static readonly Option<string> HParamsOption = new("--hparams") { Description = "autoencoder (shared values that train every algorithm: Adam 1e-3, α 0.1, σ 0.1), a Table 5 column such as mnist-fc (the paper gives none for the autoencoder), or none (library defaults)", DefaultValueFactory = _ => "autoencoder" };
@@ -37,7 +37,7 @@ public static class AutoencodeCommand
     private static readonly Option<double?> InverseLrOption = new("--inverse-lr") { Description = "inverse Adam learning rate (overrides --hparams)" };
     private static readonly Option<double?> AlphaOption = new("--alpha") { Description = "DTP target step α (overrides --hparams)" };
     private static readonly Option<double?> SigmaOption = new("--sigma") { Description = "inverse-training noise σ (overrides --hparams)" };
-    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => 512 };
+    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => HyperParameters.DefaultAuxiliaryUnits };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<int> DigitsOption = new("--digits") { Description = "test images shown in the reconstruction grid", DefaultValueFactory = _ => 10 };
@@ -65,8 +65,8 @@ public static class AutoencodeCommand
 
     private static int Train(ParseResult parse, CancellationToken cancellation)
     {
-        var algorithms = parse.GetValue(AlgorithmsOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AlgorithmNames.Parse).Distinct().ToArray();
-        if (algorithms.Length == 0) throw new ArgumentException("--algorithms must name at least one algorithm (bp, fa, dfa, dtp, sdtp, ao-sdtp).");
+        var algorithms = AlgorithmNames.ParseList(parse.GetValue(AlgorithmsOption)!).Distinct().ToArray();
+        if (algorithms.Length == 0) throw new ArgumentException($"--algorithms must name at least one algorithm ({AlgorithmNames.Sentence}).");
         int epochs = parse.GetValue(EpochsOption), batch = parse.GetValue(BatchOption), digits = parse.GetValue(DigitsOption);
         if (epochs < 1) throw new ArgumentOutOfRangeException("--epochs", $"--epochs must be ≥ 1; got {epochs}.");
         if (batch < 1) throw new ArgumentOutOfRangeException("--batch-size", $"--batch-size must be ≥ 1; got {batch}.");

@@ -33,7 +33,7 @@ public static class BenchCommand
     private static readonly Option<string> ThreadsOption = new("--threads") { Description = "comma-separated libtorch thread counts", DefaultValueFactory = _ => "1,2" };
     private static readonly Option<int> RepeatsOption = new("--repeats") { Description = "measured repeats (medians are reported)", DefaultValueFactory = _ => 5 };
     private static readonly Option<int> WarmupOption = new("--warmup") { Description = "unmeasured warm-up repeats", DefaultValueFactory = _ => 2 };
-    private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = "comma-separated algorithms", DefaultValueFactory = _ => "bp,fa,dfa,dtp,sdtp,ao-sdtp" };
+    private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = $"comma-separated algorithms ({AlgorithmNames.Sentence})", DefaultValueFactory = _ => AlgorithmNames.CommaList };
     private static readonly Option<int> ScoringImagesOption = new("--scoring-images") { Description = "images scored through Transform (MNIST-LC); 0 skips scoring", DefaultValueFactory = _ => 10000 };
     private static readonly Option<int> MemoryEpochsOption = new("--memory-epochs") { Description = "SDTP epochs of the memory measurement, for each --arch; 0 skips it", DefaultValueFactory = _ => 5 };
     private static readonly Option<int> MemoryExamplesOption = new("--memory-examples") { Description = "training examples per memory epoch (MNIST for mnist-* presets, random images of the preset's shape otherwise); 0 = the whole MNIST training set", DefaultValueFactory = _ => 10000 };
@@ -52,7 +52,7 @@ public static class BenchCommand
         {
             var presets = parse.GetValue(ArchOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(NetworkPresets.Get).ToArray();
             var threads = parse.GetValue(ThreadsOption)!.Split(',').Select(t => int.TryParse(t, out int n) && n > 0 ? n : throw new ArgumentException($"--threads: '{t}' is not a positive integer.")).ToArray();
-            var algorithms = parse.GetValue(AlgorithmsOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AlgorithmNames.Parse).ToArray();
+            var algorithms = AlgorithmNames.ParseList(parse.GetValue(AlgorithmsOption)!).ToArray();
             int batch = parse.GetValue(BatchOption), repeats = parse.GetValue(RepeatsOption), warmup = parse.GetValue(WarmupOption);
             if (batch < 1 || repeats < 1 || warmup < 0) throw new ArgumentException("--batch-size and --repeats must be ≥ 1 and --warmup ≥ 0.");
             string malloc = parse.GetValue(MallocOption)!;
@@ -235,7 +235,7 @@ public static class BenchCommand
         var options = new TrainingOptions
         {
             Algorithm = algorithm,
-            HyperParameters = PaperHyperParameters.Get(preset.Name, algorithm) with { AuxiliaryUnits = 512 },
+            HyperParameters = PaperHyperParameters.Get(preset.Name, algorithm) with { AuxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits },
             BatchSize = batch,
             Diagnostics = false,
             TuneAllocator = false,   // the bench decides (--malloc)

@@ -17,7 +17,7 @@ public static class ReproduceCommand
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run: mnist-lc, mnist-fc, cifar-fc or cifar-lc", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string?> DatasetOption = new("--dataset", "-d") { Description = "dataset (default: mnist for mnist-*, cifar10 for cifar-*; a folder of the extracted CIFAR-10 JPEG tars works too, with a note that they are a lossy re-encode)" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget per cell", DefaultValueFactory = _ => 10 };
-    private static readonly Option<string?> OnlyOption = new("--only") { Description = "comma-separated algorithms to run (e.g. bp,sdtp)" };
+    private static readonly Option<string?> OnlyOption = new("--only") { Description = $"comma-separated algorithms to run, of {AlgorithmNames.Sentence} (e.g. bp,sdtp)" };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Spectre.Console;
@@ -23,7 +24,7 @@ public static class TrainCommand
     public const int DivergedExitCode = 3;
 
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files or of images (CLASS/*.png|jpg, or train/ and test/; see --image-size)", DefaultValueFactory = _ => "mnist" };
-    private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = "bp, fa, dfa, dtp, sdtp or ao-sdtp", DefaultValueFactory = _ => "sdtp" };
+    private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = AlgorithmNames.Sentence, DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
     private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use (an architecture preset name, or none), or a hyperparameter file written by 'tpnet sweep' (FILE.json, e.g. presets/mnist-fc-fa-parallel.json); defaults to the --arch preset's Table 5 column" };
@@ -36,7 +37,7 @@ public static class TrainCommand
     private static readonly Option<double?> InverseLrOption = new("--inverse-lr") { Description = "inverse Adam learning rate (overrides Table 5)" };
     private static readonly Option<double?> AlphaOption = new("--alpha") { Description = "DTP target step α (overrides Table 5)" };
     private static readonly Option<double?> SigmaOption = new("--sigma") { Description = "inverse-training noise σ (overrides Table 5)" };
-    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => 512 };
+    private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => HyperParameters.DefaultAuxiliaryUnits };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<double> ValidationOption = new("--validation-fraction") { Description = "hold out this fraction of the training set for per-epoch validation (0: report test accuracy per epoch, the paper's protocol)", DefaultValueFactory = _ => 0 };
@@ -50,7 +51,7 @@ public static class TrainCommand
     /// <summary>Creates the command.</summary>
     public static System.CommandLine.Command Create()
     {
-        var command = new System.CommandLine.Command("train", "Train a network with BP, FA, DFA, DTP, SDTP or AO-SDTP and print its test accuracy.")
+        var command = new System.CommandLine.Command("train", $"Train a network with {AlgorithmRegistry.DisplayNameList()} and print its test accuracy.")
         {
             DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, HParamsOption, EpochsOption, BatchOption, SeedOption, ThreadsOption,
             DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,

@@ -31,8 +31,13 @@ public sealed class AugmentedOutputTargetProp : SimplifiedTargetProp
     /// <summary>k, the size of the auxiliary output z.</summary>
     public int AuxiliaryUnits { get; }
 
+    /// <summary>AO-SDTP in the <see cref="AlgorithmRegistry"/> (Table 5 has no AO-SDTP column: it reads SDTP's).</summary>
+    public static new AlgorithmDescriptor Descriptor { get; } = new(
+        AlgorithmKind.AugmentedOutputTargetProp, "ao-sdtp", "AO-SDTP", Table5Column: AlgorithmKind.SimplifiedTargetProp, HasInverses: true,
+        (network, p, generator) => new AugmentedOutputTargetProp(network, p.AuxiliaryUnits, p.Sigma, generator, p.BpMix));
+
     /// <inheritdoc />
-    public override AlgorithmKind Kind => AlgorithmKind.AugmentedOutputTargetProp;
+    public override AlgorithmKind Kind => Descriptor.Kind;
 
     /// <summary>[o, z] with z = tanh(R h_{L-1}); o alone when k = 0.</summary>
     protected override Tensor InverseInput(Tensor output, Tensor penultimate)

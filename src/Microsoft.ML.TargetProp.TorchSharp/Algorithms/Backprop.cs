@@ -10,8 +10,13 @@ public sealed class Backprop : LearningAlgorithm
     /// <summary>Creates BP for <paramref name="network"/>.</summary>
     public Backprop(TargetPropNetwork network) : base(nameof(Backprop), network) { }
 
+    /// <summary>BP in the <see cref="AlgorithmRegistry"/>.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new(
+        AlgorithmKind.Backprop, "bp", "BP", Table5Column: AlgorithmKind.Backprop, HasInverses: false,
+        (network, _, _) => new Backprop(network));
+
     /// <inheritdoc />
-    public override AlgorithmKind Kind => AlgorithmKind.Backprop;
+    public override AlgorithmKind Kind => Descriptor.Kind;
 
     /// <inheritdoc />
     public override bool IsLayerLocal => false;

@@ -23,8 +23,13 @@ public sealed class DifferenceTargetProp : TargetPropagation
     /// <summary>α, the step of the penultimate target.</summary>
     public double Alpha { get; }
 
+    /// <summary>DTP in the <see cref="AlgorithmRegistry"/>.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new(
+        AlgorithmKind.DifferenceTargetProp, "dtp", "DTP", Table5Column: AlgorithmKind.DifferenceTargetProp, HasInverses: true,
+        (network, p, generator) => new DifferenceTargetProp(network, p.Alpha, p.Sigma, generator, p.BpMix));
+
     /// <inheritdoc />
-    public override AlgorithmKind Kind => AlgorithmKind.DifferenceTargetProp;
+    public override AlgorithmKind Kind => Descriptor.Kind;
 
     /// <inheritdoc />
     protected override bool NoisePreserving => true;

@@ -30,8 +30,13 @@ public sealed class DirectFeedbackAlignment : ErrorFeedback
     /// <summary>The fixed matrix B_l projecting the output error e to layer index <paramref name="layer"/> (0-based hidden layers), shaped [classes, layer size].</summary>
     public Tensor Feedback(int layer) => _feedback[layer];
 
+    /// <summary>DFA in the <see cref="AlgorithmRegistry"/>.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new(
+        AlgorithmKind.DirectFeedbackAlignment, "dfa", "DFA", Table5Column: AlgorithmKind.DirectFeedbackAlignment, HasInverses: false,
+        (network, _, generator) => new DirectFeedbackAlignment(network, generator));
+
     /// <inheritdoc />
-    public override AlgorithmKind Kind => AlgorithmKind.DirectFeedbackAlignment;
+    public override AlgorithmKind Kind => Descriptor.Kind;
 
     /// <inheritdoc />
     protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)

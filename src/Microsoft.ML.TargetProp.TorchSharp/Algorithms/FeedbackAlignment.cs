@@ -29,8 +29,13 @@ public sealed class FeedbackAlignment : ErrorFeedback
     /// <summary>The fixed feedback matrix B_l of layer index <paramref name="layer"/> (0-based; none for the first layer).</summary>
     public Tensor Feedback(int layer) => _feedback[layer];
 
+    /// <summary>FA in the <see cref="AlgorithmRegistry"/>.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new(
+        AlgorithmKind.FeedbackAlignment, "fa", "FA", Table5Column: AlgorithmKind.FeedbackAlignment, HasInverses: false,
+        (network, _, generator) => new FeedbackAlignment(network, generator));
+
     /// <inheritdoc />
-    public override AlgorithmKind Kind => AlgorithmKind.FeedbackAlignment;
+    public override AlgorithmKind Kind => Descriptor.Kind;
 
     /// <inheritdoc />
     protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)

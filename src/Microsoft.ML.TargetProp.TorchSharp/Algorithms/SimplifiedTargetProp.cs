@@ -24,8 +24,13 @@ public class SimplifiedTargetProp : TargetPropagation
     {
     }
 
+    /// <summary>SDTP in the <see cref="AlgorithmRegistry"/>.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new(
+        AlgorithmKind.SimplifiedTargetProp, "sdtp", "SDTP", Table5Column: AlgorithmKind.SimplifiedTargetProp, HasInverses: true,
+        (network, p, generator) => new SimplifiedTargetProp(network, p.Sigma, generator, p.BpMix));
+
     /// <inheritdoc />
-    public override AlgorithmKind Kind => AlgorithmKind.SimplifiedTargetProp;
+    public override AlgorithmKind Kind => Descriptor.Kind;
 
     /// <inheritdoc />
     protected override bool NoisePreserving => false;

@@ -10,13 +10,15 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Networks;
 /// </summary>
 public sealed class ForwardPass
 {
+    private readonly bool _layerLocal;
+
     internal ForwardPass(Tensor input, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> preActivations, IReadOnlyList<Tensor> outputs, bool layerLocal)
     {
         Input = input;
         Inputs = inputs;
         PreActivations = preActivations;
         Outputs = outputs;
-        LayerLocal = layerLocal;
+        _layerLocal = layerLocal;
     }
 
     /// <summary>h_0, the batch of examples.</summary>
@@ -32,7 +34,8 @@ public sealed class ForwardPass
     public IReadOnlyList<Tensor> Outputs { get; }
 
     /// <summary>True when no gradient crosses layers.</summary>
-    public bool LayerLocal { get; }
+    [Obsolete("Unused by the library; the algorithm's IsLayerLocal decides how the pass is run. Will be removed.")]
+    public bool LayerLocal => _layerLocal;
 
     /// <summary>Number of layers L.</summary>
     public int Count => Outputs.Count;
@@ -44,14 +47,14 @@ public sealed class ForwardPass
     public long BatchSize => Input.shape[0];
 
     /// <summary>h_l for a 1-based layer index l (h_0 = the input).</summary>
+    [Obsolete("Use Inputs[l - 1] (h_{l-1} as layer l reads it) or Outputs[l - 1]. Will be removed.")]
     public Tensor H(int l) => l == 0 ? Input : Outputs[l - 1];
 
     /// <summary>Softmax of the logits, detached.</summary>
+    [Obsolete("Use Logits.softmax(1) under no_grad(); for an autoencoder the output is a reconstruction, not probabilities. Will be removed.")]
     public Tensor Probabilities()
     {
         using var _ = no_grad();
         return Logits.softmax(1);
     }
-
-    internal static ForwardPass Empty(Tensor input) => new(input, Array.Empty<Tensor>(), Array.Empty<Tensor>(), Array.Empty<Tensor>(), true);
 }

@@ -54,6 +54,7 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>An autoencoder: <paramref name="spec"/>'s hidden layers (e.g. 512-64-512) and a linear output reconstructing the input.</summary>
+    [Obsolete("Use new TargetPropNetwork(spec, inputShape, inputShape.Size, generator, TaskObjective.Reconstruction), as AutoencoderEstimator does. Will be removed.")]
     public static TargetPropNetwork Autoencoder(NetworkSpec spec, ImageShape inputShape, Generator? generator = null) =>
         new(spec, inputShape, inputShape.Size, generator, TaskObjective.Reconstruction);
 
@@ -113,6 +114,7 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Loads weights from <paramref name="model"/>, which must have this network's architecture.</summary>
+    [Obsolete("Unused by the library (training resumes from checkpoints, which also restore the optimizers). Will be removed.")]
     public void LoadModelParameters(TargetPropModelParameters model)
     {
         ArgumentNullException.ThrowIfNull(model);

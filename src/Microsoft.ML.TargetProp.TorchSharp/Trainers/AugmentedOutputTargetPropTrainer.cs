@@ -1,5 +1,6 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
@@ -9,22 +10,22 @@ public sealed class AugmentedOutputTargetPropTrainer : TargetPropTrainerBase<Aug
     /// <summary>Options of <see cref="AugmentedOutputTargetPropTrainer"/>; defaults are Table 5's SDTP MNIST-LC parallel values (Table 5 has no AO-SDTP column).</summary>
     public sealed class Options : TargetPropagationTrainerOptions
     {
-        /// <summary>k: size of the auxiliary output z (512 in the paper's CIFAR runs).</summary>
-        public int AuxiliaryUnits = 512;
+        /// <summary>k: size of the auxiliary output z (default <see cref="HyperParameters.DefaultAuxiliaryUnits"/>, 512 as in the paper's CIFAR runs).</summary>
+        public int AuxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits;
 
         /// <summary>Creates options with Table 5's SDTP MNIST-LC parallel values.</summary>
-        public Options() => ApplyPaperTargetProp(PaperHyperParameters.Recommended("mnist-lc", AlgorithmKind.AugmentedOutputTargetProp), "mnist-lc");
+        public Options() => ApplyPaperTargetProp(AugmentedOutputTargetProp.Descriptor.Table5("mnist-lc"), "mnist-lc");
 
         /// <summary>Options with Table 5's (SDTP) values for an architecture preset and schedule.</summary>
         public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel, Table5Reading reading = Table5Reading.SearchSpace)
         {
             var options = new Options();
-            options.ApplyPaperTargetProp(PaperHyperParameters.Read(preset, AlgorithmKind.AugmentedOutputTargetProp, schedule, reading), preset);
+            options.ApplyPaperTargetProp(AugmentedOutputTargetProp.Descriptor.Table5(preset, schedule, reading), preset);
             return options;
         }
 
         internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters() with { AuxiliaryUnits = AuxiliaryUnits };
     }
 
-    internal AugmentedOutputTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AlgorithmKind.AugmentedOutputTargetProp) { }
+    internal AugmentedOutputTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AugmentedOutputTargetProp.Descriptor.Kind) { }
 }

@@ -44,10 +44,10 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         public ImageShape? ImageShape;
 
         /// <summary>Number of passes over the training data. Default 10.</summary>
-        public int NumberOfEpochs = 10;
+        public int NumberOfEpochs = TrainingOptions.DefaultEpochs;
 
         /// <summary>Minibatch size. Default 100.</summary>
-        public int BatchSize = 100;
+        public int BatchSize = TrainingOptions.DefaultBatchSize;
 
         /// <summary>Optimizer and algorithm hyperparameters; null (default) uses <see cref="DefaultHyperParameters"/>.</summary>
         public HyperParameters? HyperParameters;
@@ -94,9 +94,9 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             if (ReconstructionColumnName is not null && (string.IsNullOrWhiteSpace(ReconstructionColumnName) || ReconstructionColumnName == OutputColumnName))
                 throw new ArgumentOutOfRangeException(nameof(ReconstructionColumnName), $"Options.ReconstructionColumnName must be null or a name other than the code column '{OutputColumnName}'; got '{ReconstructionColumnName}'.");
             if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Options.Algorithm {Algorithm} is not an algorithm.");
-            if (NumberOfEpochs < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), $"Options.NumberOfEpochs must be ≥ 1; got {NumberOfEpochs}.");
-            if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"Options.BatchSize must be ≥ 1; got {BatchSize}.");
-            if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"Options.NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+            OptionChecks.AtLeastOne(NumberOfEpochs, nameof(NumberOfEpochs), "Options.NumberOfEpochs");
+            OptionChecks.AtLeastOne(BatchSize, nameof(BatchSize), "Options.BatchSize");
+            OptionChecks.AtLeastOneWhenSet(NumberOfThreads, nameof(NumberOfThreads), "Options.NumberOfThreads");
             Checkpoints.Validate(CheckpointPath, CheckpointInterval);
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
@@ -13,13 +14,13 @@ public sealed class DifferenceTargetPropTrainer : TargetPropTrainerBase<Differen
         public double Alpha = 0.1;
 
         /// <summary>Creates options with Table 5's MNIST-LC parallel values.</summary>
-        public Options() => Apply(PaperHyperParameters.Recommended("mnist-lc", AlgorithmKind.DifferenceTargetProp), "mnist-lc");
+        public Options() => Apply(DifferenceTargetProp.Descriptor.Table5("mnist-lc"), "mnist-lc");
 
         /// <summary>Options with Table 5's values for an architecture preset and schedule (<paramref name="reading"/>: Adam's β and ϵ moved into Table 4's space, the default, or as printed).</summary>
         public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel, Table5Reading reading = Table5Reading.SearchSpace)
         {
             var options = new Options();
-            options.Apply(PaperHyperParameters.Read(preset, AlgorithmKind.DifferenceTargetProp, schedule, reading), preset);
+            options.Apply(DifferenceTargetProp.Descriptor.Table5(preset, schedule, reading), preset);
             return options;
         }
 
@@ -32,5 +33,5 @@ public sealed class DifferenceTargetPropTrainer : TargetPropTrainerBase<Differen
         internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters() with { Alpha = Alpha };
     }
 
-    internal DifferenceTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AlgorithmKind.DifferenceTargetProp) { }
+    internal DifferenceTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, DifferenceTargetProp.Descriptor.Kind) { }
 }

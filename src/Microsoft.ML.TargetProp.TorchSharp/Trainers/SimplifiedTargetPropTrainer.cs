@@ -1,5 +1,6 @@
 using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
@@ -10,18 +11,18 @@ public sealed class SimplifiedTargetPropTrainer : TargetPropTrainerBase<Simplifi
     public sealed class Options : TargetPropagationTrainerOptions
     {
         /// <summary>Creates options with Table 5's MNIST-LC parallel values.</summary>
-        public Options() => ApplyPaperTargetProp(PaperHyperParameters.Recommended("mnist-lc", AlgorithmKind.SimplifiedTargetProp), "mnist-lc");
+        public Options() => ApplyPaperTargetProp(SimplifiedTargetProp.Descriptor.Table5("mnist-lc"), "mnist-lc");
 
         /// <summary>Options with Table 5's values for an architecture preset and schedule (<paramref name="reading"/>: Adam's β and ϵ moved into Table 4's space, the default, or as printed).</summary>
         public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel, Table5Reading reading = Table5Reading.SearchSpace)
         {
             var options = new Options();
-            options.ApplyPaperTargetProp(PaperHyperParameters.Read(preset, AlgorithmKind.SimplifiedTargetProp, schedule, reading), preset);
+            options.ApplyPaperTargetProp(SimplifiedTargetProp.Descriptor.Table5(preset, schedule, reading), preset);
             return options;
         }
 
         internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters();
     }
 
-    internal SimplifiedTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AlgorithmKind.SimplifiedTargetProp) { }
+    internal SimplifiedTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, SimplifiedTargetProp.Descriptor.Kind) { }
 }

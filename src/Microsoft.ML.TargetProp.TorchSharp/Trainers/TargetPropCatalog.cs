@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.ML.TargetProp.MLNetInternals;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Trainers;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
 
 namespace Microsoft.ML;
 
@@ -25,8 +26,8 @@ public static class TargetPropCatalog
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static SimplifiedTargetPropTrainer SimplifiedTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? sigma = null, int? seed = null, ImageShape? imageShape = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, double? sigma = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new SimplifiedTargetPropTrainer.Options(), p => SimplifiedTargetPropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
@@ -50,8 +51,8 @@ public static class TargetPropCatalog
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static DifferenceTargetPropTrainer DifferenceTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, double? alpha = null, int? seed = null, ImageShape? imageShape = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, double? alpha = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new DifferenceTargetPropTrainer.Options(), p => DifferenceTargetPropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
@@ -75,8 +76,8 @@ public static class TargetPropCatalog
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static AugmentedOutputTargetPropTrainer AugmentedOutputTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, int auxiliaryUnits = 512, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, int auxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new AugmentedOutputTargetPropTrainer.Options(), p => AugmentedOutputTargetPropTrainer.Options.FromPaper(p));
         options.AuxiliaryUnits = auxiliaryUnits;
@@ -99,8 +100,8 @@ public static class TargetPropCatalog
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static FeedbackAlignmentTrainer FeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), p => FeedbackAlignmentTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
@@ -122,8 +123,8 @@ public static class TargetPropCatalog
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static DirectFeedbackAlignmentTrainer DirectFeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), p => DirectFeedbackAlignmentTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
@@ -145,8 +146,8 @@ public static class TargetPropCatalog
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = 10,
-        int batchSize = 100, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
         var options = Start(architecture, new BackpropTrainer.Options(), p => BackpropTrainer.Options.FromPaper(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);

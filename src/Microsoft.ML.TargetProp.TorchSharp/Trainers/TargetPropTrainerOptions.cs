@@ -28,10 +28,10 @@ public abstract class TargetPropTrainerOptions
     public ImageShape? ImageShape;
 
     /// <summary>Number of passes over the training data. Default 10.</summary>
-    public int NumberOfEpochs = 10;
+    public int NumberOfEpochs = TrainingOptions.DefaultEpochs;
 
     /// <summary>Minibatch size; the paper does not state it, the original DTP code used 100. Default 100.</summary>
-    public int BatchSize = 100;
+    public int BatchSize = TrainingOptions.DefaultBatchSize;
 
     /// <summary>Adam learning rate of the forward weights θ.</summary>
     public double LearningRate = 1e-4;
@@ -103,10 +103,10 @@ public abstract class TargetPropTrainerOptions
     internal virtual void Validate()
     {
         if (string.IsNullOrWhiteSpace(Architecture)) throw new ArgumentOutOfRangeException(nameof(Architecture), "Options.Architecture must name a preset or a spec such as \"lc(3x3,32,2) fc(1024)\".");
-        if (NumberOfEpochs < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfEpochs), $"Options.NumberOfEpochs must be ≥ 1; got {NumberOfEpochs}.");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"Options.BatchSize must be ≥ 1; got {BatchSize}.");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"Options.LearningRate must be a finite number > 0; got {LearningRate}.");
-        if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"Options.NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
+        OptionChecks.AtLeastOne(NumberOfEpochs, nameof(NumberOfEpochs), "Options.NumberOfEpochs");
+        OptionChecks.AtLeastOne(BatchSize, nameof(BatchSize), "Options.BatchSize");
+        OptionChecks.PositiveFinite(LearningRate, nameof(LearningRate), "Options.LearningRate");
+        OptionChecks.AtLeastOneWhenSet(NumberOfThreads, nameof(NumberOfThreads), "Options.NumberOfThreads");
         if (!Enum.IsDefined(Initialization)) throw new ArgumentOutOfRangeException(nameof(Initialization), $"Options.Initialization: unknown value {Initialization}.");
         if (!Enum.IsDefined(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), $"Options.AdamEpsilon: unknown value {AdamEpsilon}.");
         Checkpoints.Validate(CheckpointPath, CheckpointInterval);

@@ -49,9 +49,9 @@ public abstract class TargetPropagationTrainerOptions : TargetPropTrainerOptions
     internal override void Validate()
     {
         base.Validate();
-        if (!(InverseLearningRate > 0) || double.IsInfinity(InverseLearningRate)) throw new System.ArgumentOutOfRangeException(nameof(InverseLearningRate), $"Options.InverseLearningRate must be a finite number > 0; got {InverseLearningRate}.");
-        if (!(Sigma >= 0) || double.IsInfinity(Sigma)) throw new System.ArgumentOutOfRangeException(nameof(Sigma), $"Options.Sigma (σ) must be a finite number ≥ 0; got {Sigma}.");
-        if (!(BpMix >= 0 && BpMix <= 1)) throw new System.ArgumentOutOfRangeException(nameof(BpMix), $"Options.BpMix must be in [0, 1]; got {BpMix}.");
+        OptionChecks.PositiveFinite(InverseLearningRate, nameof(InverseLearningRate), "Options.InverseLearningRate");
+        OptionChecks.NonNegativeFinite(Sigma, nameof(Sigma), "Options.Sigma (σ)");
+        OptionChecks.UnitInterval(BpMix, nameof(BpMix), "Options.BpMix");
     }
 
     internal HyperParameters TargetPropHyperParameters() => new()

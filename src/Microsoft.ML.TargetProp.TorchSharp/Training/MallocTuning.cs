@@ -11,6 +11,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// M_TRIM_THRESHOLD keeps them in the heap. Equivalent to the environment variables MALLOC_MMAP_THRESHOLD_ and
 /// MALLOC_TRIM_THRESHOLD_. Also reads the process's resident memory.
 /// </summary>
+/// <remarks>Targets libtorch 2.10 under TorchSharp 0.107 on glibc: listed with the other workarounds in docs/architecture.md, "TorchSharp 0.107 workarounds".</remarks>
 public static class MallocTuning
 {
     private const int M_TRIM_THRESHOLD = -1;

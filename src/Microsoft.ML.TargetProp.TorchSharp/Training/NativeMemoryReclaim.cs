@@ -8,6 +8,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// run, so without intervention RSS grew by ~500 MB per 10,000 examples. A young-generation collection every few
 /// batches runs those finalizers; it costs well under a millisecond here.
 /// </summary>
+/// <remarks>Targets TorchSharp 0.107: listed with the other workarounds in docs/architecture.md, "TorchSharp 0.107 workarounds".</remarks>
 internal static class NativeMemoryReclaim
 {
     /// <summary>Batches between two collections.</summary>

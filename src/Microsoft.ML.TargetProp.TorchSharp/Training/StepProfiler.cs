@@ -31,6 +31,7 @@ public sealed class StepProfiler
     public double Median(StepPhase phase, int skip = 0) => MedianOf(_steps.Skip(skip).Select(s => s[(int)phase]));
 
     /// <summary>Median seconds of a whole step over the steps after <paramref name="skip"/>.</summary>
+    [Obsolete("Unused by the library; sum Median(phase) over the phases or time the step yourself. Will be removed.")]
     public double MedianTotal(int skip = 0) => MedianOf(_steps.Skip(skip).Select(s => s.Sum()));
 
     /// <summary>Forgets every step.</summary>

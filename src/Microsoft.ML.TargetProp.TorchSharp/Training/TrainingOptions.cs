@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
@@ -17,11 +18,17 @@ public sealed record TrainingOptions
     /// <summary>Optimizer and algorithm hyperparameters (Table 4/5).</summary>
     public HyperParameters HyperParameters { get; init; } = new();
 
+    /// <summary>The default number of epochs of the engine, the trainers and the autoencoder: 10.</summary>
+    public const int DefaultEpochs = 10;
+
+    /// <summary>The default minibatch size: 100, the original DTP code's (the paper does not state it).</summary>
+    public const int DefaultBatchSize = 100;
+
     /// <summary>Number of epochs (passes over the training data; the paper reports the best test error within 500).</summary>
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = DefaultEpochs;
 
     /// <summary>Minibatch size. The paper does not state it; the original DTP code used 100, our default.</summary>
-    public int BatchSize { get; init; } = 100;
+    public int BatchSize { get; init; } = DefaultBatchSize;
 
     /// <summary>Seed of every random choice: initial weights, feedback matrices, inverses, shuffling and noise.</summary>
     public int Seed { get; init; }
@@ -80,16 +87,16 @@ public sealed record TrainingOptions
     {
         ArgumentNullException.ThrowIfNull(HyperParameters, nameof(HyperParameters));
         HyperParameters.Validate();
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), $"Epochs must be ≥ 1; got {Epochs}.");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize must be ≥ 1; got {BatchSize}.");
-        if (NumberOfThreads is < 1) throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), $"NumberOfThreads must be ≥ 1 when set; got {NumberOfThreads}.");
-        if (CheckpointInterval < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), $"CheckpointInterval must be ≥ 1; got {CheckpointInterval}.");
+        OptionChecks.AtLeastOne(Epochs, nameof(Epochs), nameof(Epochs));
+        OptionChecks.AtLeastOne(BatchSize, nameof(BatchSize), nameof(BatchSize));
+        OptionChecks.AtLeastOneWhenSet(NumberOfThreads, nameof(NumberOfThreads), nameof(NumberOfThreads));
+        OptionChecks.AtLeastOne(CheckpointInterval, nameof(CheckpointInterval), nameof(CheckpointInterval));
         if (!Enum.IsDefined(Initialization)) throw new ArgumentOutOfRangeException(nameof(Initialization), $"Unknown Initialization {Initialization}.");
         if (!Enum.IsDefined(LocalLoss)) throw new ArgumentOutOfRangeException(nameof(LocalLoss), $"Unknown LocalLoss {LocalLoss}.");
         if (!Enum.IsDefined(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), $"Unknown AdamEpsilon {AdamEpsilon}.");
         if (!Enum.IsDefined(AlternateEvery)) throw new ArgumentOutOfRangeException(nameof(AlternateEvery), $"Unknown AlternateEvery {AlternateEvery}.");
         ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
         Augmentation.Validate();
-        if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
+        if (!AlgorithmRegistry.All.Any(d => d.Kind == Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
     }
 }

@@ -20,8 +20,11 @@ public sealed record HyperParameters
     /// <summary>Forward/inverse interleaving for target propagation.</summary>
     public TrainingSchedule Schedule { get; init; } = TrainingSchedule.Parallel;
 
-    /// <summary>Size k of AO-SDTP's auxiliary output z (512 in the paper's CIFAR runs).</summary>
-    public int AuxiliaryUnits { get; init; } = 512;
+    /// <summary>The default k of AO-SDTP's auxiliary output z: 512, as in the paper's CIFAR runs.</summary>
+    public const int DefaultAuxiliaryUnits = 512;
+
+    /// <summary>Size k of AO-SDTP's auxiliary output z (default <see cref="DefaultAuxiliaryUnits"/>).</summary>
+    public int AuxiliaryUnits { get; init; } = DefaultAuxiliaryUnits;
 
     /// <summary>
     /// Weight a of the hybrid g = a·g_bp + (1 − a)·g_tp of section 5.6 (0 = pure target propagation, 1 = backprop's
@@ -34,13 +37,10 @@ public sealed record HyperParameters
     {
         Forward.Validate(nameof(Forward));
         Inverse.Validate(nameof(Inverse));
-        if (!(Alpha > 0) || double.IsInfinity(Alpha))
-            throw new ArgumentOutOfRangeException(nameof(Alpha), $"Alpha must be a finite number > 0; got {Alpha}.");
-        if (!(Sigma >= 0) || double.IsInfinity(Sigma))
-            throw new ArgumentOutOfRangeException(nameof(Sigma), $"Sigma must be a finite number ≥ 0; got {Sigma}.");
+        OptionChecks.PositiveFinite(Alpha, nameof(Alpha), nameof(Alpha));
+        OptionChecks.NonNegativeFinite(Sigma, nameof(Sigma), nameof(Sigma));
         if (AuxiliaryUnits < 0)
             throw new ArgumentOutOfRangeException(nameof(AuxiliaryUnits), $"AuxiliaryUnits must be ≥ 0; got {AuxiliaryUnits}.");
-        if (!(BpMix >= 0 && BpMix <= 1))
-            throw new ArgumentOutOfRangeException(nameof(BpMix), $"BpMix must be in [0, 1]; got {BpMix}.");
+        OptionChecks.UnitInterval(BpMix, nameof(BpMix), nameof(BpMix));
     }
 }

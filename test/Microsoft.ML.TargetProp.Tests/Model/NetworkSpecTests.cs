@@ -190,4 +190,17 @@ public sealed class NetworkSpecTests
         }
         Assert.IsTrue(checkedValues > 300, $"every printed value is checked ({checkedValues})");
     }
+
+    [TestMethod]
+    public void BuilderActivationAndModelParameterCountMatchTheSpec()
+    {
+        var spec = NetworkSpec.Builder().LocallyConnected(3, 4, 2).Dense(16).WithActivation(Activation.Relu).Build();
+        Assert.AreEqual(NetworkSpec.Parse("lc(3x3,4,2) fc(16) relu"), spec);
+        var shape = new ImageShape(1, 8, 8);
+        var sizes = TargetPropModelParameters.ExpectedSizes(spec, shape, 10);
+        var layers = sizes.Select(s => new LayerParameters(new float[s.Weight], new float[s.Bias])).ToArray();
+        var model = new TargetPropModelParameters(spec, shape, 10, layers, AlgorithmKind.SimplifiedTargetProp);
+        Assert.AreEqual(sizes.Sum(s => s.Weight + s.Bias), model.ParameterCount);
+        Assert.AreEqual((4L * 4 * 9 * 4) + (4 * 4 * 4) + (64 * 16 + 16) + (16 * 10 + 10), model.ParameterCount);
+    }
 }
