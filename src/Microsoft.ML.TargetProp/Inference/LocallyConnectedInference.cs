@@ -4,18 +4,17 @@ using Microsoft.ML.TargetProp.Model;
 namespace Microsoft.ML.TargetProp.Inference;
 
 /// <summary>
-/// Managed locally-connected layer. At construction W [L, C·k·k, O] is rearranged to [L, O, C·k·k] and the bias to
-/// [L, O], so that at every location the zero-padded receptive fields of a block of examples (gathered once) meet
-/// contiguous weight rows in the 4-row SIMD kernel.
+/// Managed locally-connected layer. At construction W [L, C·k·k, O] and the bias [O, L] are packed, location by
+/// location, into <see cref="PanelKernel"/> panels; at every location the zero-padded receptive fields of a block of
+/// examples are gathered once and go through the register-blocked tiles.
 /// </summary>
 internal sealed class LocallyConnectedInference : InferenceLayer
 {
-    private readonly float[] _weight;   // [L, O, C·k·k]
-    private readonly float[] _bias;     // [L, O]
+    private readonly PackedLinear _linear;
     private readonly ImageShape _in, _out;
     private readonly int _kernel, _stride, _padTop, _padLeft, _patch;
 
-    public LocallyConnectedInference(LayerParameters parameters, LocallyConnectedLayerSpec spec, ImageShape input, Activation? activation)
+    public LocallyConnectedInference(LayerParameters parameters, LocallyConnectedLayerSpec spec, ImageShape input, Activation? activation, PanelKernel.Path path)
         : base(input.Size, spec.OutputShape(input).Size, activation)
     {
         _in = input;
@@ -25,24 +24,18 @@ internal sealed class LocallyConnectedInference : InferenceLayer
         _padTop = spec.Padding(input.Height).Before;
         _padLeft = spec.Padding(input.Width).Before;
         _patch = input.Channels * _kernel * _kernel;
-        int locations = _out.Height * _out.Width, channels = _out.Channels;
-        _weight = new float[parameters.Weight.Length];
-        var source = parameters.Weight;
-        for (int l = 0; l < locations; l++)
-        for (int p = 0; p < _patch; p++)
-        for (int o = 0; o < channels; o++)
-            _weight[((long)l * channels + o) * _patch + p] = source[((long)l * _patch + p) * channels + o];
-        _bias = new float[locations * channels];
-        for (int o = 0; o < channels; o++)
-        for (int l = 0; l < locations; l++)
-            _bias[l * channels + o] = parameters.Bias[o * locations + l];
+        int locations = _out.Height * _out.Width, channels = _out.Channels, patch = _patch;
+        var weight = parameters.Weight;
+        var bias = parameters.Bias;
+        _linear = new PackedLinear(locations, channels, patch,
+            (l, o, p) => weight[((long)l * patch + p) * channels + o], (l, o) => bias[o * locations + l], path);
     }
 
     public override int ScratchSize => _patch;
 
     protected override void Linear(ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> scratch)
     {
-        int channels = _out.Channels, plane = _out.Height * _out.Width;
+        int plane = _out.Height * _out.Width;
         var patches = scratch[..(rows * _patch)];
         for (int i = 0; i < _out.Height; i++)
         for (int j = 0; j < _out.Width; j++)
@@ -50,9 +43,7 @@ internal sealed class LocallyConnectedInference : InferenceLayer
             for (int r = 0; r < rows; r++)
                 Gather(input.Slice(r * InputSize, InputSize), i, j, patches.Slice(r * _patch, _patch));
             int location = i * _out.Width + j;
-            DotKernels.MatMulTransposed(
-                _weight.AsSpan(location * channels * _patch, channels * _patch), _bias.AsSpan(location * channels, channels),
-                channels, _patch, patches, rows, output, OutputSize, location, plane);
+            _linear.Multiply(location, patches, _patch, rows, output[location..], OutputSize, plane);
         }
     }
 

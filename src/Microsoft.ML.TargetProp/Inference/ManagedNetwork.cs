@@ -8,8 +8,8 @@ using Microsoft.ML.TargetProp.Model;
 namespace Microsoft.ML.TargetProp.Inference;
 
 /// <summary>
-/// The forward pass of a trained network in plain .NET (System.Numerics.Tensors and AVX2/FMA SIMD), so scoring needs
-/// no libtorch. Batches are processed in blocks of <see cref="BlockRows"/> examples, blocks in parallel. Immutable
+/// The forward pass of a trained network in plain .NET (a register-blocked AVX-512/AVX2/NEON kernel, System.Numerics.Tensors),
+/// so scoring needs no libtorch. Batches are processed in blocks of <see cref="BlockRows"/> examples, blocks in parallel. Immutable
 /// and thread-safe: every call uses its own buffers.
 /// </summary>
 public sealed class ManagedNetwork
@@ -24,7 +24,12 @@ public sealed class ManagedNetwork
     private readonly ThreadLocal<float[]> _block;
 
     /// <summary>Builds the forward pass of <paramref name="model"/>.</summary>
-    public ManagedNetwork(TargetPropModelParameters model)
+    public ManagedNetwork(TargetPropModelParameters model) : this(model, PanelKernel.Preferred)
+    {
+    }
+
+    /// <summary>Builds the forward pass of <paramref name="model"/> on an explicit kernel <paramref name="path"/> (tests run every path on any machine).</summary>
+    internal ManagedNetwork(TargetPropModelParameters model, PanelKernel.Path path)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
@@ -35,11 +40,11 @@ public sealed class ManagedNetwork
         {
             _layers[i] = spec.HiddenLayers[i] switch
             {
-                LocallyConnectedLayerSpec lc => new LocallyConnectedInference(model.Layers[i], lc, shapes[i], spec.Activation),
-                _ => new DenseInference(model.Layers[i], shapes[i].Size, shapes[i + 1].Size, spec.Activation),
+                LocallyConnectedLayerSpec lc => new LocallyConnectedInference(model.Layers[i], lc, shapes[i], spec.Activation, path),
+                _ => new DenseInference(model.Layers[i], shapes[i].Size, shapes[i + 1].Size, spec.Activation, path),
             };
         }
-        _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, activation: null);
+        _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, activation: null, path);
         _bufferSize = _layers.Max(l => Math.Max(l.InputSize, l.OutputSize));
         _scratchSize = _layers.Max(l => l.ScratchSize);
         _single = new ThreadLocal<float[]>(() => new float[2 * _bufferSize + _scratchSize]);

@@ -60,6 +60,40 @@ public sealed class ManagedNetworkTests
         Assert.ThrowsExactly<ArgumentException>(() => managed.Predict(new float[3], single));
     }
 
+    /// <summary>
+    /// Every kernel path gives the same bits, batched or one example at a time (including the large dense layer that a
+    /// single example splits over the cores); a NaN pixel makes its own row's scores NaN and no other row's.
+    /// </summary>
+    [TestMethod]
+    public void EveryKernelPathScoresTheSameBitsAndNaNStaysInItsRow()
+    {
+        var gen = new Generator(29, CPU);
+        using var net = new TargetPropNetwork(NetworkSpec.Parse("lc(3x3,9,2) lc(2x2,33) fc(1100) fc(7)"), new ImageShape(1, 15, 13), 5, gen);   // 33·8·7 × 1100 > 2^20: the parallel single-row path
+        var model = net.ToModelParameters(AlgorithmKind.Backprop);
+        int n = 2 * ManagedNetwork.BlockRows + 5;
+        var inputs = rand(new long[] { n, model.InputShape.Size }, generator: gen).data<float>().ToArray();
+        inputs[9 * model.InputShape.Size + 100] = float.NaN;
+        float[]? first = null;
+        foreach (var path in Enum.GetValues<PanelKernel.Path>())
+        {
+            var managed = new ManagedNetwork(model, path);
+            var batch = new float[n * 5];
+            managed.PredictBatch(inputs, n, batch);
+            var single = new float[5];
+            for (int i = 0; i < n; i++)
+            {
+                managed.Predict(inputs.AsSpan(i * managed.InputSize, managed.InputSize), single);
+                for (int k = 0; k < 5; k++)
+                {
+                    Assert.AreEqual(single[k], batch[i * 5 + k], $"{path}, row {i} class {k}: single and batched scoring must agree exactly");
+                    Assert.AreEqual(i == 9, float.IsNaN(batch[i * 5 + k]), $"{path}, row {i} class {k}: only the row with the NaN pixel is NaN");
+                }
+            }
+            first ??= batch;
+            CollectionAssert.AreEqual(first, batch, $"{path} scores other bits than the first path");
+        }
+    }
+
     [TestMethod]
     public void ModelParametersRoundTripAndRejectDamage()
     {
