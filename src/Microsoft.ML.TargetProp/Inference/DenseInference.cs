@@ -15,13 +15,23 @@ internal sealed class DenseInference : InferenceLayer
 
     private readonly PackedLinear _linear;
 
-    /// <summary>Packs the layer's weights (copies: scoring must not change when a caller changes the model's arrays).</summary>
-    public DenseInference(LayerParameters parameters, int inputSize, int outputSize, Activation? activation, PanelKernel.Path path)
+    /// <summary>
+    /// Packs the layer's weights (copies: scoring must not change when a caller changes the model's arrays). A
+    /// <paramref name="channelsLastInput"/> shape says the input comes from a locally-connected layer stored (H, W, C):
+    /// the weight columns are permuted to that order here, once.
+    /// </summary>
+    public DenseInference(LayerParameters parameters, int inputSize, int outputSize, ImageShape? channelsLastInput, Activation? activation, PanelKernel.Path path)
         : base(inputSize, outputSize, activation)
     {
         var weight = parameters.Weight;
         var bias = parameters.Bias;
-        _linear = new PackedLinear(1, outputSize, inputSize, (_, o, k) => weight[(long)o * inputSize + k], (_, o) => bias[o], path);
+        Func<int, int> modelIndex = q => q;
+        if (channelsLastInput is { } shape)
+        {
+            int c = shape.Channels, plane = shape.Height * shape.Width;
+            modelIndex = q => (q % c) * plane + q / c;   // q = (h·W + w)·C + c  →  (c·H + h)·W + w
+        }
+        _linear = new PackedLinear(1, outputSize, inputSize, (_, o, q) => weight[(long)o * inputSize + modelIndex(q)], (_, o) => bias[o], path);
     }
 
     protected override void Linear(ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> scratch)

@@ -36,15 +36,17 @@ public sealed class ManagedNetwork
         var shapes = model.LayerInputShapes;
         var spec = model.Network;
         _layers = new InferenceLayer[model.Layers.Count];
+        bool channelsLast = false;   // how the previous layer stores its output
         for (int i = 0; i < spec.HiddenLayers.Count; i++)
         {
             _layers[i] = spec.HiddenLayers[i] switch
             {
-                LocallyConnectedLayerSpec lc => new LocallyConnectedInference(model.Layers[i], lc, shapes[i], spec.Activation, path),
-                _ => new DenseInference(model.Layers[i], shapes[i].Size, shapes[i + 1].Size, spec.Activation, path),
+                LocallyConnectedLayerSpec lc => new LocallyConnectedInference(model.Layers[i], lc, shapes[i], channelsLast, spec.Activation, path),
+                _ => new DenseInference(model.Layers[i], shapes[i].Size, shapes[i + 1].Size, channelsLast ? shapes[i] : null, spec.Activation, path),
             };
+            channelsLast = _layers[i].ChannelsLast;
         }
-        _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, activation: null, path);
+        _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, channelsLast ? shapes[^1] : null, activation: null, path);
         _bufferSize = _layers.Max(l => Math.Max(l.InputSize, l.OutputSize));
         _scratchSize = _layers.Max(l => l.ScratchSize);
         _single = new ThreadLocal<float[]>(() => new float[2 * _bufferSize + _scratchSize]);
@@ -191,9 +193,11 @@ public sealed class ManagedNetwork
         for (int i = 0; i <= lastLayer; i++)
         {
             var layer = _layers[i];
-            var target = i == lastLayer ? output[..(rows * layer.OutputSize)] : (i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
+            bool direct = i == lastLayer && !layer.ChannelsLast;
+            var target = (direct ? output : i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
             layer.Forward(current, rows, target, scratch);
-            if (i == captureLayer) target.CopyTo(capture);
+            if (i == lastLayer && !direct) layer.ToModelOrder(target, rows, output);
+            if (i == captureLayer) layer.ToModelOrder(target, rows, capture);
             current = target;
         }
     }

@@ -155,10 +155,9 @@ internal static class PanelKernel
         ref float x5 = ref rows > 5 ? ref Unsafe.Add(ref x, 5 * xStride) : ref x;
         ref float x6 = ref rows > 6 ? ref Unsafe.Add(ref x, 6 * xStride) : ref x;
         ref float x7 = ref rows > 7 ? ref Unsafe.Add(ref x, 7 * xStride) : ref x;
-        for (nint k = 0; k < depth; k++)
+        for (nint k = 0, at = 0; k < depth; k++, at += 2 * n)
         {
-            TV w0 = TOps.Load(ref w), w1 = TOps.Load(ref Unsafe.Add(ref w, n));
-            w = ref Unsafe.Add(ref w, 2 * n);
+            TV w0 = TOps.Load(ref Unsafe.Add(ref w, at)), w1 = TOps.Load(ref Unsafe.Add(ref w, at + n));
             TV v = TOps.Broadcast(Unsafe.Add(ref x0, k));
             c00 = TOps.MultiplyAdd(v, w0, c00);
             c01 = TOps.MultiplyAdd(v, w1, c01);

@@ -27,22 +27,46 @@ public sealed class LocallyConnectedInferenceTests
         {
             var x = Random(random, rows * input.Size);
             var expected = Naive(parameters, spec, input, x, rows);
+            foreach (bool channelsLastInput in new[] { false, true })
+            {
             float[]? first = null;
             foreach (var path in Enum.GetValues<PanelKernel.Path>())
             {
-                var layer = new LocallyConnectedInference(parameters, spec, input, activation: null, path);
-                var y = new float[rows * output.Size];
-                layer.Forward(x, rows, y, new float[rows * layer.ScratchSize]);
+                var layer = new LocallyConnectedInference(parameters, spec, input, channelsLastInput, activation: null, path);
+                var stored = new float[rows * output.Size];
+                layer.Forward(channelsLastInput ? ChannelsLast(x, input, rows) : x, rows, stored, new float[rows * layer.ScratchSize]);
+                CollectionAssert.AreEqual(ChannelsLast(ModelOrder(layer, stored, rows), output, rows), stored, "the layer stores its output channels-last");
+                var y = ModelOrder(layer, stored, rows);
                 for (int i = 0; i < y.Length; i++)
-                    Assert.AreEqual(expected[i], y[i], 1e-5 * (1 + Math.Abs(expected[i])) + 1e-6 * patch, $"{path}, {rows} rows: value {i}");
+                    Assert.AreEqual(expected[i], y[i], 1e-5 * (1 + Math.Abs(expected[i])) + 1e-6 * patch, $"{path}, {rows} rows, channels-last input {channelsLastInput}: value {i}");
                 first ??= y;
-                CollectionAssert.AreEqual(first, y, $"{path}, {rows} rows: every path gives the same bits");
+                CollectionAssert.AreEqual(first, y, $"{path}, {rows} rows, channels-last input {channelsLastInput}: every path gives the same bits");
+            }
             }
         }
     }
 
+    private static float[] ModelOrder(LocallyConnectedInference layer, float[] stored, int rows)
+    {
+        var y = new float[stored.Length];
+        layer.ToModelOrder(stored, rows, y);
+        return y;
+    }
+
+    /// <summary>(C, H, W) images as (H, W, C).</summary>
+    internal static float[] ChannelsLast(float[] x, ImageShape shape, int rows)
+    {
+        var y = new float[x.Length];
+        int plane = shape.Height * shape.Width;
+        for (int r = 0; r < rows; r++)
+        for (int c = 0; c < shape.Channels; c++)
+        for (int l = 0; l < plane; l++)
+            y[r * shape.Size + l * shape.Channels + c] = x[r * shape.Size + c * plane + l];
+        return y;
+    }
+
     /// <summary>y[r, o, i, j] = b[o, l] + Σ_{c, a, e} W[l, (c, a, e), o] · x[r, c, i·s + a − top, j·s + e − left], zero outside the image.</summary>
-    private static float[] Naive(LayerParameters parameters, LocallyConnectedLayerSpec spec, ImageShape input, float[] x, int rows)
+    internal static float[] Naive(LayerParameters parameters, LocallyConnectedLayerSpec spec, ImageShape input, float[] x, int rows)
     {
         var output = spec.OutputShape(input);
         int k = spec.Kernel, locations = output.Height * output.Width, patch = input.Channels * k * k, top = spec.Padding(input.Height).Before, left = spec.Padding(input.Width).Before;

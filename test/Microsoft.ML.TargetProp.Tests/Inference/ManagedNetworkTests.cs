@@ -94,6 +94,31 @@ public sealed class ManagedNetworkTests
         }
     }
 
+    /// <summary>Hidden locally-connected layers, stored channels-last inside the pass, come out of Activations in the model's (C, H, W) order.</summary>
+    [TestMethod]
+    public void HiddenLocallyConnectedActivationsAreInTheModelsOrder()
+    {
+        var gen = new Generator(31, CPU);
+        var input = new ImageShape(2, 9, 7);
+        using var net = new TargetPropNetwork(NetworkSpec.Parse("lc(3x3,6,2) lc(2x2,5) fc(8)"), input, 3, gen);
+        var model = net.ToModelParameters(AlgorithmKind.Backprop);
+        var managed = new ManagedNetwork(model);
+        int n = ManagedNetwork.BlockRows + 3;
+        var x = rand(new long[] { n, input.Size }, generator: gen).data<float>().ToArray();
+        var specs = model.Network.HiddenLayers.OfType<LocallyConnectedLayerSpec>().ToArray();
+        var shapes = model.LayerInputShapes;
+        var first = LocallyConnectedInferenceTests.Naive(model.Layers[0], specs[0], shapes[0], x, n).Select(v => (float)Math.Tanh(v)).ToArray();
+        var second = LocallyConnectedInferenceTests.Naive(model.Layers[1], specs[1], shapes[1], first, n).Select(v => (float)Math.Tanh(v)).ToArray();
+        var captured = new float[n * shapes[1].Size];
+        var outputs = new float[n * shapes[2].Size];
+        managed.ActivationsBatch(x, n, 1, outputs, 0, captured);
+        for (int i = 0; i < first.Length; i++) Assert.AreEqual(first[i], captured[i], 1e-5f, $"layer 0, value {i}");
+        for (int i = 0; i < second.Length; i++) Assert.AreEqual(second[i], outputs[i], 1e-5f, $"layer 1, value {i}");
+        var single = new float[shapes[1].Size];
+        managed.Activations(x.AsSpan(0, input.Size), 0, single);
+        CollectionAssert.AreEqual(captured[..single.Length], single, "one example, layer 0");
+    }
+
     [TestMethod]
     public void ModelParametersRoundTripAndRejectDamage()
     {
