@@ -181,7 +181,8 @@ public sealed class ManagedNetwork
 
     /// <summary>
     /// Runs layers 0 … <paramref name="lastLayer"/> on <paramref name="rows"/> examples, writing the last one's output to
-    /// <paramref name="output"/> and, when <paramref name="captureLayer"/> ≥ 0, that layer's output to <paramref name="capture"/>.
+    /// <paramref name="output"/> and, when <paramref name="captureLayer"/> ≥ 0, that layer's output to <paramref name="capture"/>,
+    /// both in the model's order (layers may store theirs channels-last in between).
     /// </summary>
     private void Run(ReadOnlySpan<float> input, int rows, int lastLayer, Span<float> output, float[] work, int captureLayer = -1, Span<float> capture = default)
     {
