@@ -23,6 +23,9 @@ internal abstract class InferenceLayer
     /// <summary>σ, or null for the linear output layer.</summary>
     public Activation? Activation { get; }
 
+    /// <summary>True when h_l is stored channels-last (H, W, C) between layers instead of in the model's (C, H, W) order.</summary>
+    public virtual bool ChannelsLast => false;
+
     /// <summary>Scratch floats <see cref="Forward"/> needs per example.</summary>
     public virtual int ScratchSize => 0;
 
@@ -37,6 +40,9 @@ internal abstract class InferenceLayer
             case Model.Activation.Relu: TensorPrimitives.Max(values, 0f, values); break;
         }
     }
+
+    /// <summary>Writes h_l of <paramref name="rows"/> examples, as <see cref="Forward"/> stored them, in the model's order.</summary>
+    public virtual void ToModelOrder(ReadOnlySpan<float> values, int rows, Span<float> target) => values[..(rows * OutputSize)].CopyTo(target);
 
     /// <summary>a_l = W_l h_{l-1} + b_l for each example.</summary>
     protected abstract void Linear(ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> scratch);

@@ -8,8 +8,8 @@ using Microsoft.ML.TargetProp.Model;
 namespace Microsoft.ML.TargetProp.Inference;
 
 /// <summary>
-/// The forward pass of a trained network in plain .NET (System.Numerics.Tensors and AVX2/FMA SIMD), so scoring needs
-/// no libtorch. Batches are processed in blocks of <see cref="BlockRows"/> examples, blocks in parallel. Immutable
+/// The forward pass of a trained network in plain .NET (a register-blocked AVX-512/AVX2/NEON kernel, System.Numerics.Tensors),
+/// so scoring needs no libtorch. Batches are processed in blocks of <see cref="BlockRows"/> examples, blocks in parallel. Immutable
 /// and thread-safe: every call uses its own buffers.
 /// </summary>
 public sealed class ManagedNetwork
@@ -24,22 +24,29 @@ public sealed class ManagedNetwork
     private readonly ThreadLocal<float[]> _block;
 
     /// <summary>Builds the forward pass of <paramref name="model"/>.</summary>
-    public ManagedNetwork(TargetPropModelParameters model)
+    public ManagedNetwork(TargetPropModelParameters model) : this(model, PanelKernel.Preferred)
+    {
+    }
+
+    /// <summary>Builds the forward pass of <paramref name="model"/> on an explicit kernel <paramref name="path"/> (tests run every path on any machine).</summary>
+    internal ManagedNetwork(TargetPropModelParameters model, PanelKernel.Path path)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         var shapes = model.LayerInputShapes;
         var spec = model.Network;
         _layers = new InferenceLayer[model.Layers.Count];
+        bool channelsLast = false;   // how the previous layer stores its output
         for (int i = 0; i < spec.HiddenLayers.Count; i++)
         {
             _layers[i] = spec.HiddenLayers[i] switch
             {
-                LocallyConnectedLayerSpec lc => new LocallyConnectedInference(model.Layers[i], lc, shapes[i], spec.Activation),
-                _ => new DenseInference(model.Layers[i], shapes[i].Size, shapes[i + 1].Size, spec.Activation),
+                LocallyConnectedLayerSpec lc => new LocallyConnectedInference(model.Layers[i], lc, shapes[i], channelsLast, spec.Activation, path),
+                _ => new DenseInference(model.Layers[i], shapes[i].Size, shapes[i + 1].Size, channelsLast ? shapes[i] : null, spec.Activation, path),
             };
+            channelsLast = _layers[i].ChannelsLast;
         }
-        _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, activation: null);
+        _layers[^1] = new DenseInference(model.Layers[^1], shapes[^1].Size, model.Classes, channelsLast ? shapes[^1] : null, activation: null, path);
         _bufferSize = _layers.Max(l => Math.Max(l.InputSize, l.OutputSize));
         _scratchSize = _layers.Max(l => l.ScratchSize);
         _single = new ThreadLocal<float[]>(() => new float[2 * _bufferSize + _scratchSize]);
@@ -174,7 +181,8 @@ public sealed class ManagedNetwork
 
     /// <summary>
     /// Runs layers 0 … <paramref name="lastLayer"/> on <paramref name="rows"/> examples, writing the last one's output to
-    /// <paramref name="output"/> and, when <paramref name="captureLayer"/> ≥ 0, that layer's output to <paramref name="capture"/>.
+    /// <paramref name="output"/> and, when <paramref name="captureLayer"/> ≥ 0, that layer's output to <paramref name="capture"/>,
+    /// both in the model's order (layers may store theirs channels-last in between).
     /// </summary>
     private void Run(ReadOnlySpan<float> input, int rows, int lastLayer, Span<float> output, float[] work, int captureLayer = -1, Span<float> capture = default)
     {
@@ -186,9 +194,11 @@ public sealed class ManagedNetwork
         for (int i = 0; i <= lastLayer; i++)
         {
             var layer = _layers[i];
-            var target = i == lastLayer ? output[..(rows * layer.OutputSize)] : (i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
+            bool direct = i == lastLayer && !layer.ChannelsLast;
+            var target = (direct ? output : i % 2 == 0 ? a : b)[..(rows * layer.OutputSize)];
             layer.Forward(current, rows, target, scratch);
-            if (i == captureLayer) target.CopyTo(capture);
+            if (i == lastLayer && !direct) layer.ToModelOrder(target, rows, output);
+            if (i == captureLayer) layer.ToModelOrder(target, rows, capture);
             current = target;
         }
     }

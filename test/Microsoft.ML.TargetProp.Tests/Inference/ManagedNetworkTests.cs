@@ -60,6 +60,65 @@ public sealed class ManagedNetworkTests
         Assert.ThrowsExactly<ArgumentException>(() => managed.Predict(new float[3], single));
     }
 
+    /// <summary>
+    /// Every kernel path gives the same bits, batched or one example at a time (including the large dense layer that a
+    /// single example splits over the cores); a NaN pixel makes its own row's scores NaN and no other row's.
+    /// </summary>
+    [TestMethod]
+    public void EveryKernelPathScoresTheSameBitsAndNaNStaysInItsRow()
+    {
+        var gen = new Generator(29, CPU);
+        using var net = new TargetPropNetwork(NetworkSpec.Parse("lc(3x3,9,2) lc(2x2,33) fc(1100) fc(7)"), new ImageShape(1, 15, 13), 5, gen);   // 33·8·7 × 1100 > 2^20: the parallel single-row path
+        var model = net.ToModelParameters(AlgorithmKind.Backprop);
+        int n = 2 * ManagedNetwork.BlockRows + 5;
+        var inputs = rand(new long[] { n, model.InputShape.Size }, generator: gen).data<float>().ToArray();
+        inputs[9 * model.InputShape.Size + 100] = float.NaN;
+        float[]? first = null;
+        foreach (var path in Enum.GetValues<PanelKernel.Path>())
+        {
+            var managed = new ManagedNetwork(model, path);
+            var batch = new float[n * 5];
+            managed.PredictBatch(inputs, n, batch);
+            var single = new float[5];
+            for (int i = 0; i < n; i++)
+            {
+                managed.Predict(inputs.AsSpan(i * managed.InputSize, managed.InputSize), single);
+                for (int k = 0; k < 5; k++)
+                {
+                    Assert.AreEqual(single[k], batch[i * 5 + k], $"{path}, row {i} class {k}: single and batched scoring must agree exactly");
+                    Assert.AreEqual(i == 9, float.IsNaN(batch[i * 5 + k]), $"{path}, row {i} class {k}: only the row with the NaN pixel is NaN");
+                }
+            }
+            first ??= batch;
+            CollectionAssert.AreEqual(first, batch, $"{path} scores other bits than the first path");
+        }
+    }
+
+    /// <summary>Hidden locally-connected layers, stored channels-last inside the pass, come out of Activations in the model's (C, H, W) order.</summary>
+    [TestMethod]
+    public void HiddenLocallyConnectedActivationsAreInTheModelsOrder()
+    {
+        var gen = new Generator(31, CPU);
+        var input = new ImageShape(2, 9, 7);
+        using var net = new TargetPropNetwork(NetworkSpec.Parse("lc(3x3,6,2) lc(2x2,5) fc(8)"), input, 3, gen);
+        var model = net.ToModelParameters(AlgorithmKind.Backprop);
+        var managed = new ManagedNetwork(model);
+        int n = ManagedNetwork.BlockRows + 3;
+        var x = rand(new long[] { n, input.Size }, generator: gen).data<float>().ToArray();
+        var specs = model.Network.HiddenLayers.OfType<LocallyConnectedLayerSpec>().ToArray();
+        var shapes = model.LayerInputShapes;
+        var first = LocallyConnectedInferenceTests.Naive(model.Layers[0], specs[0], shapes[0], x, n).Select(v => (float)Math.Tanh(v)).ToArray();
+        var second = LocallyConnectedInferenceTests.Naive(model.Layers[1], specs[1], shapes[1], first, n).Select(v => (float)Math.Tanh(v)).ToArray();
+        var captured = new float[n * shapes[1].Size];
+        var outputs = new float[n * shapes[2].Size];
+        managed.ActivationsBatch(x, n, 1, outputs, 0, captured);
+        for (int i = 0; i < first.Length; i++) Assert.AreEqual(first[i], captured[i], 1e-5f, $"layer 0, value {i}");
+        for (int i = 0; i < second.Length; i++) Assert.AreEqual(second[i], outputs[i], 1e-5f, $"layer 1, value {i}");
+        var single = new float[shapes[1].Size];
+        managed.Activations(x.AsSpan(0, input.Size), 0, single);
+        CollectionAssert.AreEqual(captured[..single.Length], single, "one example, layer 0");
+    }
+
     [TestMethod]
     public void ModelParametersRoundTripAndRejectDamage()
     {
