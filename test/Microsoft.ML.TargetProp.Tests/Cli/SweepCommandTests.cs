@@ -123,6 +123,24 @@ public sealed class SweepCommandTests
     }
 
     [TestMethod]
+    public void EveryCommittedPresetTrainsItsCell()
+    {
+        var presets = Directory.GetFiles(Path.Combine(TestSetup.RepoRoot, "presets"), "*.json");
+        Assert.IsTrue(presets.Length > 0, "presets/ holds the searched Table 1 presets");
+        foreach (var file in presets)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            var root = json.RootElement;
+            string name = $"{root.GetProperty("architecture").GetString()}-{root.GetProperty("algorithm").GetString()}-{root.GetProperty("schedule").GetString()}.json";
+            Assert.AreEqual(name, Path.GetFileName(file), "reproduce --hparams presets finds a cell's preset by this name");
+            var (code, error) = Tpnet.Run("train", "--algorithm", root.GetProperty("algorithm").GetString()!, "--schedule", root.GetProperty("schedule").GetString()!,
+                "--arch", root.GetProperty("architecture").GetString()!, "--hparams", file, "--epochs", "1", "--train-limit", "200", "--test-limit", "100", "--threads", "1",
+                "--output", TestSetup.TempFolder());
+            Assert.AreEqual(0, code, $"{file}: {error}");
+        }
+    }
+
+    [TestMethod]
     public void RungOptionsAreCheckedWithTheirNames()
     {
         string Error(params string[] extra)
