@@ -18,7 +18,7 @@ public static class Activations
     /// <summary>σ'(a) computed from h = σ(a): 1 − h² for tanh, 1[h &gt; 0] for relu.</summary>
     public static Tensor Derivative(Activation activation, Tensor h) => activation switch
     {
-        Activation.Tanh => h.square().neg_().add_(TorchScalars.One),
+        Activation.Tanh => h.square().neg_().add_(TorchScalars.One, TorchScalars.One),
         Activation.Relu => h.gt(0).to_type(h.dtype),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };

@@ -59,7 +59,7 @@ public sealed class Convolution2d : TrainableLayer
         using var filters = weight.reshape(OutputShape.Channels, Geometry.PatchSize);
         using var y = filters.matmul(cols);                                                // [N, O, L]
         using var b = bias.reshape(OutputShape.Channels, 1);
-        using var biased = y.add(b);
+        using var biased = y.add(b, TorchScalars.One);
         return biased.reshape(n, OutputShape.Channels, OutputShape.Height, OutputShape.Width);
     }
 

@@ -52,7 +52,7 @@ public sealed class LocallyConnected2d : TrainableLayer
     public override Tensor Linear(Tensor input)
     {
         var y = Geometry.Apply(BatchShapes.Reshape(input, InputShape), weight);
-        return y.add_(bias);
+        return y.add_(bias, TorchScalars.One);
     }
 
     /// <inheritdoc />

@@ -40,6 +40,6 @@ public sealed class LocallyConnectedTranspose2d : InverseLayer
     public override Tensor Linear(Tensor input)
     {
         using var x = _geometry.ApplyTranspose(BatchShapes.Reshape(input, _geometry.Output), weight);
-        return x.add(bias);
+        return x.add(bias, TorchScalars.One);
     }
 }

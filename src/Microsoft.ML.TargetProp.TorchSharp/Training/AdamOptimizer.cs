@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.ML.TargetProp.Model;
 using TorchSharp;
 using TorchSharp.Modules;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Training;
@@ -73,7 +74,7 @@ public sealed class AdamOptimizer : IDisposable
             _v[i].mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
             using var denominator = _v[i].sqrt();
             if (!tf) denominator.div_(sqrtCorrection2);
-            denominator.add_(epsilon);
+            denominator.add_(epsilon, TorchScalars.One);
             _parameters[i].addcdiv_(_m[i], denominator, value: negativeStep);
         }
     }

@@ -10,6 +10,7 @@ using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -334,7 +335,7 @@ public sealed class NetworkTrainer : IDisposable
             using (no_grad())
             {
                 Accumulate(logits, yb, lossSum, correct);
-                if (inverseLoss is not null) inverseSum.add_(inverseLoss.to_type(float64));
+                if (inverseLoss is not null) inverseSum.add_(inverseLoss.to_type(float64), TorchScalars.One);
             }
             examples += (int)size;
             batches++;
@@ -364,9 +365,9 @@ public sealed class NetworkTrainer : IDisposable
     {
         using var _ = no_grad();
         using var error = Objective.SumError(output, targets);
-        errorSum.add_(error);
+        errorSum.add_(error, TorchScalars.One);
         using var hits = Objective.CountCorrect(output, targets);
-        if (hits is not null) correct.add_(hits);
+        if (hits is not null) correct.add_(hits, TorchScalars.One);
     }
 
     private double Accuracy(Tensor correct, int examples) => Objective.HasClasses ? correct.item<long>() / (double)examples : double.NaN;
