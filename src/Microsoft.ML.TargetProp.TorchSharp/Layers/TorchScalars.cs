@@ -14,4 +14,7 @@ public static class TorchScalars
 {
     /// <summary>1.</summary>
     public static readonly Scalar One = 1.0.ToScalar();
+
+    /// <summary>1 as an integer, the alpha for integral tensors (libtorch rejects a floating-point alpha there).</summary>
+    public static readonly Scalar IntegerOne = 1L.ToScalar();
 }

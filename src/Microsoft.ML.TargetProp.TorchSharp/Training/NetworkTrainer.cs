@@ -367,7 +367,7 @@ public sealed class NetworkTrainer : IDisposable
         using var error = Objective.SumError(output, targets);
         errorSum.add_(error, TorchScalars.One);
         using var hits = Objective.CountCorrect(output, targets);
-        if (hits is not null) correct.add_(hits, TorchScalars.One);
+        if (hits is not null) correct.add_(hits, TorchScalars.IntegerOne);
     }
 
     private double Accuracy(Tensor correct, int examples) => Objective.HasClasses ? correct.item<long>() / (double)examples : double.NaN;
