@@ -1,12 +1,13 @@
 // Microbenchmark behind LocalGeometry.PatchGather: LC forward and transpose formulations per layer shape (libtorch, 2 threads,
 // batch 128, medians). Run: dotnet run -c Release --project build/bench/PatchGather
-using System; using System.Linq; using System.Collections.Generic;
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-torch_set_threads();
-static void torch_set_threads() { TorchSharp.torch.set_num_threads(2); }
+set_num_threads(2);
 
 int N = 128;
 var shapes = new (int C, int H, int W, int K, int O, int S)[] { (1, 28, 28, 3, 32, 2), (32, 14, 14, 3, 64, 2), (3,32,32,5,64,2), (64,16,16,5,128,2), (128,8,8,3,256,1), (3,32,32,3,32,1), (2,28,28,3,32,2), (4,28,28,3,16,2) };

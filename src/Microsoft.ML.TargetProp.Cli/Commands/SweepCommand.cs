@@ -87,13 +87,12 @@ public static class SweepCommand
             if (epochs < 1) throw new ArgumentOutOfRangeException("--epochs", $"--epochs must be ≥ 1; got {epochs}.");
             var (shard, shards) = ParseShard(parse.GetValue(ShardOption)!);
             var (selectAfter, keep) = ParseRungs(parse.GetValue(SelectAfterOption), parse.GetValue(KeepOption), epochs, count);
+            List<int> budgets = [.. selectAfter, epochs];
             if (selectAfter.Count > 0 && shards > 1)
             {
                 Warnings.Write($"--select-after is not applied with --shard {shard}/{shards}: successive halving needs every configuration in one run (--shard 0/1); this shard only runs its configurations for {selectAfter[0]} epochs.");
-                selectAfter = selectAfter.Take(1).ToList();
-                keep = new List<int>();
+                (budgets, keep) = ([selectAfter[0]], []);
             }
-            var budgets = selectAfter.Count == 0 ? new List<int> { epochs } : shards > 1 ? selectAfter.ToList() : selectAfter.Append(epochs).ToList();
             string output = parse.GetValue(OutputOption)!;
             Directory.CreateDirectory(output);
             var (train, test) = new DatasetLocator(parse.GetValue(DataDirOption)).Load(parse.GetValue(DatasetOption)!, parse.GetValue(TrainLimitOption), parse.GetValue(TestLimitOption));
