@@ -17,7 +17,7 @@ public static class ReproduceCommand
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run: mnist-lc, mnist-fc, cifar-fc or cifar-lc", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string?> DatasetOption = new("--dataset", "-d") { Description = "dataset (default: mnist for mnist-*, cifar10 for cifar-*; a folder of the extracted CIFAR-10 JPEG tars works too, with a note that they are a lossy re-encode)" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget per cell", DefaultValueFactory = _ => 10 };
-    private static readonly Option<string?> OnlyOption = new("--only") { Description = $"comma-separated algorithms to run, of {AlgorithmNames.Sentence} (e.g. bp,sdtp)" };
+    private static readonly Option<string?> OnlyOption = new("--only") { Description = $"comma-separated algorithms to run, of {AlgorithmNames.Sentence}, or single cells as ALGORITHM-SCHEDULE (e.g. bp,sdtp-parallel)" };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
@@ -43,9 +43,10 @@ public static class ReproduceCommand
             if (!known.Contains(arch, StringComparer.OrdinalIgnoreCase))
                 throw new ArgumentException($"--arch '{arch}': the paper's Table 1 numbers are known here only for {string.Join(", ", known)} (the ImageNet cells are not in PaperTable1); use 'tpnet train --arch {arch}' to train it without a comparison.");
             var only = parse.GetValue(OnlyOption)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var cells = PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase) && (only is null || only.Contains(c.Algorithm, StringComparer.OrdinalIgnoreCase))).ToList();
+            var cells = PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase)
+                && (only is null || only.Contains(c.Algorithm, StringComparer.OrdinalIgnoreCase) || only.Contains($"{c.Algorithm}-{c.Schedule}", StringComparer.OrdinalIgnoreCase))).ToList();
             if (cells.Count == 0)
-                throw new ArgumentException($"--only '{string.Join(",", only!)}' selects no Table 1 cell of {arch}; its algorithms are {string.Join(", ", PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase)).Select(c => c.Algorithm).Distinct())}.");
+                throw new ArgumentException($"--only '{string.Join(",", only!)}' selects no Table 1 cell of {arch}; its cells are {string.Join(", ", PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase)).Select(c => $"{c.Algorithm}-{c.Schedule}"))} (or an algorithm name for all its schedules).");
             string expected = PaperTable1.DatasetOf(arch);
             string dataset = parse.GetValue(DatasetOption) ?? expected;
             if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase) && !(Directory.Exists(dataset) && expected == "cifar10"))

@@ -55,4 +55,20 @@ public sealed class ReproduceCommandTests
         StringAssert.Contains(error, "mnist-fc-bp-parallel.json");
         StringAssert.Contains(error, "tpnet-hyperparameters/1");
     }
+
+    [TestMethod]
+    public void OnlySelectsASingleCellByAlgorithmAndSchedule()
+    {
+        string output = TestSetup.TempFolder();
+        var (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "dtp-alternating", "--epochs", "1",
+            "--train-limit", "200", "--test-limit", "100", "--threads", "1", "-o", output);
+        Assert.AreEqual(0, code, error);
+        Assert.IsTrue(File.Exists(Path.Combine(output, "mnist-fc-dtp-alternating", "metrics.json")));
+        Assert.IsFalse(Directory.Exists(Path.Combine(output, "mnist-fc-dtp-parallel")), "the other schedule is not run");
+
+        (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "dtp-sideways", "--epochs", "1", "-o", output);
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "--only 'dtp-sideways'");
+        StringAssert.Contains(error, "dtp-alternating");
+    }
 }
