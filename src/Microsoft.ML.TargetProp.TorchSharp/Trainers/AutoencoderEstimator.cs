@@ -20,7 +20,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 {
     /// <summary>Options of <see cref="AutoencoderEstimator"/> (ML.NET conventions: public fields with defaults).</summary>
-    public sealed class Options
+    public sealed class Options : NetworkEstimatorOptions
     {
         /// <summary>Input column: a known-size Vector&lt;Single&gt; (e.g. ExtractPixels' output). Default "Features".</summary>
         public string InputColumnName = "Features";
@@ -40,64 +40,17 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         /// <summary>0-based hidden layer whose activity is the code; null (default) picks the narrowest.</summary>
         public int? CodeLayer;
 
-        /// <summary>Shape C×H×W of the input when its vector type does not carry it (needed only by locally-connected layers).</summary>
-        public ImageShape? ImageShape;
-
-        /// <summary>Number of passes over the training data. Default 10.</summary>
-        public int NumberOfEpochs = TrainingOptions.DefaultEpochs;
-
-        /// <summary>Minibatch size. Default 100.</summary>
-        public int BatchSize = TrainingOptions.DefaultBatchSize;
-
         /// <summary>Optimizer and algorithm hyperparameters; null (default) uses <see cref="DefaultHyperParameters"/>.</summary>
         public HyperParameters? HyperParameters;
 
-        /// <summary>
-        /// Seed of every random choice; training is deterministic on CPU for a seed. Default null: drawn from the
-        /// MLContext's random generator, so <c>new MLContext(seed: s)</c> makes runs repeatable.
-        /// </summary>
-        public int? Seed;
-
-        /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
-        public int? NumberOfThreads;
-
-        /// <summary>Torch device: "cpu" (default) or "cuda" when the app references a CUDA libtorch package.</summary>
-        public string Device = "cpu";
-
-        /// <summary>Data whose reconstruction error ‖x − x̂‖² is measured after every epoch (<see cref="EpochMetrics.ValidationLoss"/>).</summary>
-        public IDataView? ValidationSet;
-
-        /// <summary>Called after every epoch; <see cref="EpochMetrics.TrainLoss"/> is the mean ‖x − x̂‖² (accuracies are NaN).</summary>
-        public Action<EpochMetrics>? MetricsCallback;
-
-        /// <summary>Cancels training between minibatches (Fit then throws <see cref="OperationCanceledException"/>).</summary>
-        public CancellationToken CancellationToken;
-
-        /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
-        public bool Diagnostics = true;
-
-        /// <summary>
-        /// Checkpoint file (weights, both optimizers, random state, history), written atomically every
-        /// <see cref="CheckpointInterval"/> epochs and after the last; when the file exists at Fit, training resumes from it
-        /// and continues up to <see cref="NumberOfEpochs"/>. Null (default): no checkpoints.
-        /// </summary>
-        public string? CheckpointPath;
-
-        /// <summary>Write the checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
-        public int CheckpointInterval = 1;
-
-        /// <summary>Throws an error naming the option when a value is out of range.</summary>
-        internal void Validate()
+        /// <inheritdoc />
+        internal override void Validate()
         {
+            base.Validate();
             if (string.IsNullOrWhiteSpace(InputColumnName)) throw new ArgumentOutOfRangeException(nameof(InputColumnName), "Options.InputColumnName must name a Vector<Single> column.");
             if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentOutOfRangeException(nameof(OutputColumnName), "Options.OutputColumnName must name the code column to add.");
             if (ReconstructionColumnName is not null && (string.IsNullOrWhiteSpace(ReconstructionColumnName) || ReconstructionColumnName == OutputColumnName))
                 throw new ArgumentOutOfRangeException(nameof(ReconstructionColumnName), $"Options.ReconstructionColumnName must be null or a name other than the code column '{OutputColumnName}'; got '{ReconstructionColumnName}'.");
-            if (!Enum.IsDefined(Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Options.Algorithm {Algorithm} is not an algorithm.");
-            OptionChecks.AtLeastOne(NumberOfEpochs, nameof(NumberOfEpochs), "Options.NumberOfEpochs");
-            OptionChecks.AtLeastOne(BatchSize, nameof(BatchSize), "Options.BatchSize");
-            OptionChecks.AtLeastOneWhenSet(NumberOfThreads, nameof(NumberOfThreads), "Options.NumberOfThreads");
-            Checkpoints.Validate(CheckpointPath, CheckpointInterval);
         }
     }
 
@@ -151,25 +104,10 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         if (o.CodeLayer is int c && (c < 0 || c >= spec.HiddenLayers.Count))
             throw new ArgumentOutOfRangeException(nameof(Options.CodeLayer), $"Options.CodeLayer must be a hidden layer index in [0, {spec.HiddenLayers.Count - 1}] of '{spec}'; got {c}.");
         var hyperParameters = o.HyperParameters ?? DefaultHyperParameters;
-        var trainingOptions = new TrainingOptions
-        {
-            Algorithm = o.Algorithm,
-            HyperParameters = hyperParameters,
-            Epochs = o.NumberOfEpochs,
-            BatchSize = o.BatchSize,
-            Seed = o.Seed ?? _hostSeed,
-            Device = o.Device,
-            NumberOfThreads = o.NumberOfThreads,
-            Diagnostics = o.Diagnostics,
-            CheckpointPath = o.CheckpointPath,
-            CheckpointInterval = o.CheckpointInterval,
-        };
-        trainingOptions.Validate();
+        var trainingOptions = o.ToTrainingOptions(o.Algorithm, hyperParameters, _hostSeed);
 
-        var (features, featureType) = DataViewReader.FeatureColumn(input.Schema, o.InputColumnName);
-        var shape = DataViewReader.Shape(features, featureType, o.ImageShape, spec.NeedsImageShape, o.HiddenLayers, out _);
-        spec.Shapes(shape);
-        using var host = HostAccess.Start(_env, nameof(AutoencoderEstimator), o.NumberOfEpochs);
+        var (features, featureType, shape, _) = EstimatorRun.Features(input.Schema, o.InputColumnName, spec, o.ImageShape, o.HiddenLayers);
+        using var run = EstimatorRun.Start(_env, nameof(AutoencoderEstimator), o);
         var train = DataViewReader.Read(input, features, null, shape, 1, "training data").Data;
         if (train.Count == 0)
             throw new InvalidOperationException($"The training data has no rows in column '{o.InputColumnName}'; nothing to train on.");
@@ -183,24 +121,13 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
             if (validation.Count == 0) validation = null;
         }
 
-        host.Info($"Training a {shape.Size}-{string.Join("-", spec.Shapes(shape).Skip(1).Select(s => s.Size))}-{shape.Size} autoencoder on {train.Count} examples with {o.Algorithm} for {o.NumberOfEpochs} epochs, batch {o.BatchSize}, seed {trainingOptions.Seed}.");
+        run.Host.Info($"Training a {shape.Size}-{string.Join("-", spec.Shapes(shape).Skip(1).Select(s => s.Size))}-{shape.Size} autoencoder on {train.Count} examples with {o.Algorithm} for {o.NumberOfEpochs} epochs, batch {o.BatchSize}, seed {trainingOptions.Seed}.");
         using var trainer = NetworkTrainer.ForAutoencoder(spec, shape, trainingOptions);
-        Checkpoints.ResumeIfPresent(trainer, o.CheckpointPath, host);
-        var result = trainer.Fit(train, validation, m =>
-        {
-            host.Info(string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train reconstruction error {2:F3}{3}{4}, {5:F1} s.",
-                m.Epoch, o.NumberOfEpochs, m.TrainLoss,
-                m.ValidationLoss is { } vl ? string.Format(CultureInfo.InvariantCulture, ", validation {0:F3}", vl) : "",
-                m.InverseLoss is { } il ? string.Format(CultureInfo.InvariantCulture, ", inverse loss {0:F4}", il) : "",
-                m.Seconds));
-            host.Progress(m.Epoch, m.TrainLoss, double.NaN);
-            o.MetricsCallback?.Invoke(m);
-        }, beforeBatch: () =>
-        {
-            o.CancellationToken.ThrowIfCancellationRequested();
-            host.CheckAlive();
-        });
-        if (result.Divergence is not null) host.Warning(result.Divergence);
+        var result = run.Train(trainer, train, validation, m => string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train reconstruction error {2:F3}{3}{4}, {5:F1} s.",
+            m.Epoch, o.NumberOfEpochs, m.TrainLoss,
+            m.ValidationLoss is { } vl ? string.Format(CultureInfo.InvariantCulture, ", validation {0:F3}", vl) : "",
+            m.InverseLoss is { } il ? string.Format(CultureInfo.InvariantCulture, ", inverse loss {0:F4}", il) : "",
+            m.Seconds), hasAccuracy: false);
         var network = trainer.Network.ToModelParameters(o.Algorithm, hyperParameters, result.History).WithDivergence(result.Divergence);
         return new AutoencoderTransformer(new AutoencoderModelParameters(network, o.CodeLayer), o.OutputColumnName, o.InputColumnName, o.ReconstructionColumnName);
     }

@@ -26,13 +26,4 @@ internal static class Checkpoints
         }
         host.Info($"Resumed after epoch {trainer.CompletedEpochs} from checkpoint '{path}'.");
     }
-
-    /// <summary>Throws naming the option when the checkpoint options are out of range.</summary>
-    public static void Validate(string? path, int interval)
-    {
-        if (path is not null && string.IsNullOrWhiteSpace(path))
-            throw new ArgumentOutOfRangeException("CheckpointPath", "Options.CheckpointPath must be null (no checkpoints) or a file path.");
-        if (interval < 1)
-            throw new ArgumentOutOfRangeException("CheckpointInterval", $"Options.CheckpointInterval must be ≥ 1; got {interval}.");
-    }
 }

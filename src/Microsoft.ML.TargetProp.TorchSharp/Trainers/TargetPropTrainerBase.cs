@@ -24,7 +24,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
     private readonly IHostEnvironment _env;
     private readonly int _hostSeed;
 
-    /// <summary>Creates the estimator; draws the seed used when <see cref="TargetPropTrainerOptions.Seed"/> is null from the host's random generator.</summary>
+    /// <summary>Creates the estimator; draws the seed used when <see cref="NetworkEstimatorOptions.Seed"/> is null from the host's random generator.</summary>
     private protected TargetPropTrainerBase(IHostEnvironment env, TOptions options, AlgorithmKind algorithm)
     {
         _env = env ?? throw new ArgumentNullException(nameof(env));
@@ -49,7 +49,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
         SchemaShapes.MulticlassOutput(inputSchema, TrainerOptions.LabelColumnName, TrainerOptions.FeatureColumnName, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
 
-    /// <summary>Trains on <paramref name="input"/>, measuring <see cref="TargetPropTrainerOptions.ValidationSet"/> after every epoch when it is set.</summary>
+    /// <summary>Trains on <paramref name="input"/>, measuring <see cref="NetworkEstimatorOptions.ValidationSet"/> after every epoch when it is set.</summary>
     public TargetPropTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -58,7 +58,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
 
     /// <summary>
     /// Trains on <paramref name="trainData"/> and measures <paramref name="validationData"/> after every epoch (its loss
-    /// and accuracy go into the history), in place of <see cref="TargetPropTrainerOptions.ValidationSet"/>.
+    /// and accuracy go into the history), in place of <see cref="NetworkEstimatorOptions.ValidationSet"/>.
     /// </summary>
     public TargetPropTransformer Fit(IDataView trainData, IDataView validationData)
     {
@@ -72,25 +72,10 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
         TrainerOptions.Validate();
         var spec = NetworkSpec.Parse(TrainerOptions.Architecture);
         var hyperParameters = TrainerOptions.ToHyperParameters();
-        var trainingOptions = TrainerOptions.WithChoices(new TrainingOptions
-        {
-            Algorithm = Algorithm,
-            HyperParameters = hyperParameters,
-            Epochs = TrainerOptions.NumberOfEpochs,
-            BatchSize = TrainerOptions.BatchSize,
-            Seed = TrainerOptions.Seed ?? _hostSeed,
-            Device = TrainerOptions.Device,
-            NumberOfThreads = TrainerOptions.NumberOfThreads,
-            Diagnostics = TrainerOptions.Diagnostics,
-            CheckpointPath = TrainerOptions.CheckpointPath,
-            CheckpointInterval = TrainerOptions.CheckpointInterval,
-        });
-        trainingOptions.Validate();
+        var trainingOptions = TrainerOptions.ToTrainingOptions(Algorithm, hyperParameters, _hostSeed);
 
-        var (features, featureType) = DataViewReader.FeatureColumn(input.Schema, TrainerOptions.FeatureColumnName);
+        var (features, featureType, shape, shapeNote) = EstimatorRun.Features(input.Schema, TrainerOptions.FeatureColumnName, spec, TrainerOptions.ImageShape, TrainerOptions.Architecture);
         var (label, classes) = DataViewReader.LabelColumn(input.Schema, TrainerOptions.LabelColumnName, data: input);
-        var shape = DataViewReader.Shape(features, featureType, TrainerOptions.ImageShape, spec.NeedsImageShape, TrainerOptions.Architecture, out string? shapeNote);
-        spec.Shapes(shape);
         var labelValues = LabelKeyValues.FromColumn(label);
         DataViewSchema.Column? validationFeatures = null, validationLabel = null;
         if (validationSet is not null)
@@ -105,7 +90,8 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
             (validationFeatures, validationLabel) = (vf, vl);
         }
 
-        using var host = HostAccess.Start(_env, Name, TrainerOptions.NumberOfEpochs);
+        using var run = EstimatorRun.Start(_env, Name, TrainerOptions);
+        var host = run.Host;
         if (shapeNote is not null) host.Info(shapeNote);
         var (train, skipped) = DataViewReader.Read(input, features, label, shape, classes, "training data");
         if (skipped > 0) host.Warning($"{skipped} training rows with a missing label were skipped.");
@@ -119,22 +105,11 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
 
         host.Info($"Training {spec} on {train.Count} examples of {shape} with {Algorithm} for {TrainerOptions.NumberOfEpochs} epochs, batch {TrainerOptions.BatchSize}, seed {trainingOptions.Seed}.");
         using var trainer = new NetworkTrainer(spec, shape, classes, trainingOptions);
-        Checkpoints.ResumeIfPresent(trainer, TrainerOptions.CheckpointPath, host);
-        var result = trainer.Fit(train, validation, m =>
-        {
-            host.Info(string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train loss {2:F4}, train accuracy {3:P2}{4}{5}, {6:F1} s.",
-                m.Epoch, TrainerOptions.NumberOfEpochs, m.TrainLoss, m.TrainAccuracy,
-                m.ValidationAccuracy is { } va ? string.Format(CultureInfo.InvariantCulture, ", validation accuracy {0:P2}", va) : "",
-                m.InverseLoss is { } il ? string.Format(CultureInfo.InvariantCulture, ", inverse loss {0:F4}", il) : "",
-                m.Seconds));
-            host.Progress(m.Epoch, m.TrainLoss, m.TrainAccuracy);
-            TrainerOptions.MetricsCallback?.Invoke(m);
-        }, beforeBatch: () =>
-        {
-            TrainerOptions.CancellationToken.ThrowIfCancellationRequested();
-            host.CheckAlive();
-        });
-        if (result.Divergence is not null) host.Warning(result.Divergence);
+        var result = run.Train(trainer, train, validation, m => string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train loss {2:F4}, train accuracy {3:P2}{4}{5}, {6:F1} s.",
+            m.Epoch, TrainerOptions.NumberOfEpochs, m.TrainLoss, m.TrainAccuracy,
+            m.ValidationAccuracy is { } va ? string.Format(CultureInfo.InvariantCulture, ", validation accuracy {0:P2}", va) : "",
+            m.InverseLoss is { } il ? string.Format(CultureInfo.InvariantCulture, ", inverse loss {0:F4}", il) : "",
+            m.Seconds), hasAccuracy: true);
         var model = trainer.ToModelParameters(Algorithm, hyperParameters, result.History).WithDivergence(result.Divergence);
         return new TargetPropTransformer(model, TrainerOptions.FeatureColumnName, labelValues, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
     }

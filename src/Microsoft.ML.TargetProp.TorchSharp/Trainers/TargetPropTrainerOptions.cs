@@ -1,13 +1,12 @@
 using System;
 using Microsoft.ML.TargetProp.Model;
-using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 
-/// <summary>Options shared by every trainer of this package (ML.NET conventions: public fields with defaults).</summary>
-public abstract class TargetPropTrainerOptions
+/// <summary>Options shared by every classifier trainer of this package (ML.NET conventions: public fields with defaults).</summary>
+public abstract class TargetPropTrainerOptions : NetworkEstimatorOptions
 {
     /// <summary>Label column: a key (use MapValueToKey). Default "Label".</summary>
     public string LabelColumnName = "Label";
@@ -24,15 +23,6 @@ public abstract class TargetPropTrainerOptions
     /// <summary>Architecture: a Table 3 preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or a spec such as "lc(3x3,32,2) fc(1024)". Default "mnist-lc".</summary>
     public string Architecture = "mnist-lc";
 
-    /// <summary>Shape C×H×W of the features when their vector type does not carry it (ExtractPixels' output does). Needed by locally-connected layers.</summary>
-    public ImageShape? ImageShape;
-
-    /// <summary>Number of passes over the training data. Default 10.</summary>
-    public int NumberOfEpochs = TrainingOptions.DefaultEpochs;
-
-    /// <summary>Minibatch size; the paper does not state it, the original DTP code used 100. Default 100.</summary>
-    public int BatchSize = TrainingOptions.DefaultBatchSize;
-
     /// <summary>Adam learning rate of the forward weights θ.</summary>
     public double LearningRate = 1e-4;
 
@@ -44,37 +34,6 @@ public abstract class TargetPropTrainerOptions
 
     /// <summary>Adam ϵ of the forward weights.</summary>
     public double Epsilon = 1e-8;
-
-    /// <summary>
-    /// Seed of every random choice (weights, feedback, shuffling, noise); training is deterministic on CPU for a seed.
-    /// Default null: drawn from the MLContext's random generator, so <c>new MLContext(seed: s)</c> makes runs repeatable.
-    /// </summary>
-    public int? Seed;
-
-    /// <summary>libtorch intra-op threads; null keeps libtorch's default.</summary>
-    public int? NumberOfThreads;
-
-    /// <summary>Torch device: "cpu" (default) or "cuda" when the app references TorchSharp-cuda-linux/-windows.</summary>
-    public string Device = "cpu";
-
-    /// <summary>Data evaluated after every epoch (its accuracy is reported through <see cref="MetricsCallback"/> and the log).</summary>
-    public IDataView? ValidationSet;
-
-    /// <summary>Called after every epoch with its metrics (loss, accuracies, inverse loss, per-layer alignment angles, seconds).</summary>
-    public Action<EpochMetrics>? MetricsCallback;
-
-    /// <summary>Cancels training between minibatches (Fit then throws <see cref="OperationCanceledException"/>); the host's cancellation (ML.NET's internal MLContext.CancelExecution) is honoured too.</summary>
-    public System.Threading.CancellationToken CancellationToken;
-
-    /// <summary>
-    /// Checkpoint file (weights, both optimizers, random state, history), written atomically every
-    /// <see cref="CheckpointInterval"/> epochs and after the last; when the file exists at Fit, training resumes from it
-    /// and continues up to <see cref="NumberOfEpochs"/>. Null (default): no checkpoints.
-    /// </summary>
-    public string? CheckpointPath;
-
-    /// <summary>Write the checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
-    public int CheckpointInterval = 1;
 
     /// <summary>
     /// Standardise the features per channel with the training data's mean and standard deviation. The statistics are
@@ -96,29 +55,32 @@ public abstract class TargetPropTrainerOptions
     /// </summary>
     public ImageAugmentation Augmentation = TrainingOptions.Default.Augmentation;
 
-    /// <summary>Record per-layer diagnostics each epoch (angle with BP's gradient, inverse reconstruction error, target distance). Default true.</summary>
-    public bool Diagnostics = true;
-
-    /// <summary>Throws an error naming the option when a value is out of range.</summary>
-    internal virtual void Validate()
+    /// <inheritdoc />
+    internal override void Validate()
     {
+        base.Validate();
         if (string.IsNullOrWhiteSpace(Architecture)) throw new ArgumentOutOfRangeException(nameof(Architecture), "Options.Architecture must name a preset or a spec such as \"lc(3x3,32,2) fc(1024)\".");
-        OptionChecks.AtLeastOne(NumberOfEpochs, nameof(NumberOfEpochs), "Options.NumberOfEpochs");
-        OptionChecks.AtLeastOne(BatchSize, nameof(BatchSize), "Options.BatchSize");
-        OptionChecks.PositiveFinite(LearningRate, nameof(LearningRate), "Options.LearningRate");
-        OptionChecks.AtLeastOneWhenSet(NumberOfThreads, nameof(NumberOfThreads), "Options.NumberOfThreads");
-        if (!Enum.IsDefined(Initialization)) throw new ArgumentOutOfRangeException(nameof(Initialization), $"Options.Initialization: unknown value {Initialization}.");
-        if (!Enum.IsDefined(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), $"Options.AdamEpsilon: unknown value {AdamEpsilon}.");
-        Checkpoints.Validate(CheckpointPath, CheckpointInterval);
     }
 
-    /// <summary><paramref name="options"/> with this trainer's reproduction choices applied.</summary>
-    internal virtual TrainingOptions WithChoices(TrainingOptions options) => options with
+    /// <inheritdoc />
+    internal override TrainingOptions WithChoices(TrainingOptions options) => options with
     {
         StandardizeInputs = StandardizeInputs,
         Initialization = Initialization,
         AdamEpsilon = AdamEpsilon,
-        Augmentation = Augmentation ?? throw new ArgumentNullException(nameof(Augmentation), "Options.Augmentation must not be null; use new ImageAugmentation { Mode = AugmentationMode.Off } to turn it off."),
+        Augmentation = Augmentation,
+    };
+
+    /// <inheritdoc />
+    /// <remarks>The hyperparameters are flat fields here: Forward.X is X, Inverse.X is InverseX, σ and α carry their symbols.</remarks>
+    internal override string OptionName(string path) => path switch
+    {
+        "HyperParameters.Sigma" => "Options.Sigma (σ)",
+        "HyperParameters.Alpha" => "Options.Alpha (α)",
+        _ when path.StartsWith("HyperParameters.Forward.", StringComparison.Ordinal) => "Options." + path["HyperParameters.Forward.".Length..],
+        _ when path.StartsWith("HyperParameters.Inverse.", StringComparison.Ordinal) => "Options.Inverse" + path["HyperParameters.Inverse.".Length..],
+        _ when path.StartsWith("HyperParameters.", StringComparison.Ordinal) => "Options." + path["HyperParameters.".Length..],
+        _ => base.OptionName(path),
     };
 
     /// <summary>The forward Adam settings.</summary>

@@ -45,15 +45,6 @@ public abstract class TargetPropagationTrainerOptions : TargetPropTrainerOptions
         LocalLoss = LocalLoss,
     };
 
-    /// <inheritdoc />
-    internal override void Validate()
-    {
-        base.Validate();
-        OptionChecks.PositiveFinite(InverseLearningRate, nameof(InverseLearningRate), "Options.InverseLearningRate");
-        OptionChecks.NonNegativeFinite(Sigma, nameof(Sigma), "Options.Sigma (σ)");
-        OptionChecks.UnitInterval(BpMix, nameof(BpMix), "Options.BpMix");
-    }
-
     internal HyperParameters TargetPropHyperParameters() => new()
     {
         Forward = ForwardAdam,

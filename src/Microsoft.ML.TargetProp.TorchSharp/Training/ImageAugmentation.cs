@@ -54,11 +54,14 @@ public sealed record ImageAugmentation
     public int CropPadding { get; init; } = 4;
 
     /// <summary>Throws naming the option when a value is out of range.</summary>
-    public void Validate()
+    public void Validate() => Validate("Augmentation");
+
+    /// <summary>Throws naming the option as "<paramref name="name"/>.Field" (e.g. "Options.Augmentation.CropPadding").</summary>
+    internal void Validate(string name)
     {
-        if (!Enum.IsDefined(Mode)) throw new ArgumentOutOfRangeException(nameof(Mode), $"Augmentation.Mode: unknown value {Mode}.");
-        if (!Enum.IsDefined(Flip)) throw new ArgumentOutOfRangeException(nameof(Flip), $"Augmentation.Flip: unknown value {Flip}.");
-        if (CropPadding < 0) throw new ArgumentOutOfRangeException(nameof(CropPadding), $"Augmentation.CropPadding must be ≥ 0; got {CropPadding}.");
+        if (!Enum.IsDefined(Mode)) throw new ArgumentOutOfRangeException(nameof(Mode), $"{name}.Mode: unknown value {Mode}.");
+        if (!Enum.IsDefined(Flip)) throw new ArgumentOutOfRangeException(nameof(Flip), $"{name}.Flip: unknown value {Flip}.");
+        if (CropPadding < 0) throw new ArgumentOutOfRangeException(nameof(CropPadding), $"{name}.CropPadding must be ≥ 0; got {CropPadding}.");
     }
 
     /// <summary>True when batches of <paramref name="shape"/> are augmented.</summary>

@@ -83,20 +83,34 @@ public sealed record TrainingOptions
     public ImageAugmentation Augmentation { get; init; } = new();
 
     /// <summary>Throws an error naming the option when a value is out of range.</summary>
-    public void Validate()
+    public void Validate() => Validate(OptionChecks.Unchanged);
+
+    /// <summary>
+    /// Throws an error naming the option as <paramref name="label"/> calls its path ("Epochs", "HyperParameters.Sigma",
+    /// "Augmentation.CropPadding"): the one range check of every estimator, which passes the names its users wrote.
+    /// </summary>
+    internal void Validate(Func<string, string> label)
     {
-        ArgumentNullException.ThrowIfNull(HyperParameters, nameof(HyperParameters));
-        HyperParameters.Validate();
-        OptionChecks.AtLeastOne(Epochs, nameof(Epochs), nameof(Epochs));
-        OptionChecks.AtLeastOne(BatchSize, nameof(BatchSize), nameof(BatchSize));
-        OptionChecks.AtLeastOneWhenSet(NumberOfThreads, nameof(NumberOfThreads), nameof(NumberOfThreads));
-        OptionChecks.AtLeastOne(CheckpointInterval, nameof(CheckpointInterval), nameof(CheckpointInterval));
-        if (!Enum.IsDefined(Initialization)) throw new ArgumentOutOfRangeException(nameof(Initialization), $"Unknown Initialization {Initialization}.");
-        if (!Enum.IsDefined(LocalLoss)) throw new ArgumentOutOfRangeException(nameof(LocalLoss), $"Unknown LocalLoss {LocalLoss}.");
-        if (!Enum.IsDefined(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), $"Unknown AdamEpsilon {AdamEpsilon}.");
-        if (!Enum.IsDefined(AlternateEvery)) throw new ArgumentOutOfRangeException(nameof(AlternateEvery), $"Unknown AlternateEvery {AlternateEvery}.");
-        ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
-        Augmentation.Validate();
-        if (!AlgorithmRegistry.All.Any(d => d.Kind == Algorithm)) throw new ArgumentOutOfRangeException(nameof(Algorithm), $"Unknown algorithm {Algorithm}.");
+        ArgumentNullException.ThrowIfNull(HyperParameters, OptionChecks.ParamName(label(nameof(HyperParameters))));
+        HyperParameters.Validate(path => label($"{nameof(HyperParameters)}.{path}"));
+        OptionChecks.AtLeastOne(Epochs, label(nameof(Epochs)));
+        OptionChecks.AtLeastOne(BatchSize, label(nameof(BatchSize)));
+        OptionChecks.AtLeastOneWhenSet(NumberOfThreads, label(nameof(NumberOfThreads)));
+        OptionChecks.AtLeastOne(CheckpointInterval, label(nameof(CheckpointInterval)));
+        Defined(Initialization, label(nameof(Initialization)));
+        Defined(LocalLoss, label(nameof(LocalLoss)));
+        Defined(AdamEpsilon, label(nameof(AdamEpsilon)));
+        Defined(AlternateEvery, label(nameof(AlternateEvery)));
+        string augmentation = label(nameof(Augmentation));
+        if (Augmentation is null)
+            throw new ArgumentNullException(OptionChecks.ParamName(augmentation), $"{augmentation} must not be null; use new ImageAugmentation {{ Mode = AugmentationMode.Off }} to turn it off.");
+        Augmentation.Validate(augmentation);
+        if (!AlgorithmRegistry.All.Any(d => d.Kind == Algorithm))
+            throw new ArgumentOutOfRangeException(OptionChecks.ParamName(label(nameof(Algorithm))), $"{label(nameof(Algorithm))}: unknown algorithm {Algorithm}.");
+    }
+
+    private static void Defined<T>(T value, string label) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(OptionChecks.ParamName(label), $"{label}: unknown value {value}.");
     }
 }

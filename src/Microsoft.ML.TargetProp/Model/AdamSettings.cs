@@ -10,15 +10,18 @@ namespace Microsoft.ML.TargetProp.Model;
 public sealed record AdamSettings(double LearningRate, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8)
 {
     /// <summary>Throws an error naming <paramref name="name"/> when a value is out of range.</summary>
-    public void Validate(string name)
+    public void Validate(string name) => Validate(name, OptionChecks.Unchanged);
+
+    /// <summary>Throws an error naming the field as <paramref name="label"/> calls "<paramref name="name"/>.Field".</summary>
+    internal void Validate(string name, Func<string, string> label)
     {
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
-            throw new ArgumentOutOfRangeException(name, $"{name}.LearningRate must be a finite number > 0; got {LearningRate}.");
+        OptionChecks.PositiveFinite(LearningRate, label($"{name}.{nameof(LearningRate)}"));
+        string beta1 = label($"{name}.{nameof(Beta1)}"), beta2 = label($"{name}.{nameof(Beta2)}"), epsilon = label($"{name}.{nameof(Epsilon)}");
         if (!(Beta1 >= 0 && Beta1 < 1))
-            throw new ArgumentOutOfRangeException(name, $"{name}.Beta1 must be in [0, 1); got {Beta1}.");
+            throw new ArgumentOutOfRangeException(OptionChecks.ParamName(beta1), $"{beta1} must be in [0, 1); got {Beta1}.");
         if (!(Beta2 >= 0 && Beta2 < 1))
-            throw new ArgumentOutOfRangeException(name, $"{name}.Beta2 must be in [0, 1); got {Beta2}.");
+            throw new ArgumentOutOfRangeException(OptionChecks.ParamName(beta2), $"{beta2} must be in [0, 1); got {Beta2}.");
         if (!(Epsilon > 0))
-            throw new ArgumentOutOfRangeException(name, $"{name}.Epsilon must be > 0; got {Epsilon}.");
+            throw new ArgumentOutOfRangeException(OptionChecks.ParamName(epsilon), $"{epsilon} must be > 0; got {Epsilon}.");
     }
 }

@@ -33,14 +33,18 @@ public sealed record HyperParameters
     public double BpMix { get; init; }
 
     /// <summary>Throws an error naming the option when a value is out of range.</summary>
-    public void Validate()
+    public void Validate() => Validate(OptionChecks.Unchanged);
+
+    /// <summary>Throws an error naming the option as <paramref name="label"/> calls its path ("Sigma", "Forward.LearningRate").</summary>
+    internal void Validate(Func<string, string> label)
     {
-        Forward.Validate(nameof(Forward));
-        Inverse.Validate(nameof(Inverse));
-        OptionChecks.PositiveFinite(Alpha, nameof(Alpha), nameof(Alpha));
-        OptionChecks.NonNegativeFinite(Sigma, nameof(Sigma), nameof(Sigma));
+        Forward.Validate(nameof(Forward), label);
+        Inverse.Validate(nameof(Inverse), label);
+        OptionChecks.PositiveFinite(Alpha, label(nameof(Alpha)));
+        OptionChecks.NonNegativeFinite(Sigma, label(nameof(Sigma)));
+        string auxiliary = label(nameof(AuxiliaryUnits));
         if (AuxiliaryUnits < 0)
-            throw new ArgumentOutOfRangeException(nameof(AuxiliaryUnits), $"AuxiliaryUnits must be ≥ 0; got {AuxiliaryUnits}.");
-        OptionChecks.UnitInterval(BpMix, nameof(BpMix), nameof(BpMix));
+            throw new ArgumentOutOfRangeException(OptionChecks.ParamName(auxiliary), $"{auxiliary} must be ≥ 0; got {AuxiliaryUnits}.");
+        OptionChecks.UnitInterval(BpMix, label(nameof(BpMix)));
     }
 }

@@ -1,0 +1,68 @@
+using System;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.TargetProp.MLNetInternals;
+using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Data;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
+
+namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
+
+/// <summary>
+/// One Fit of an estimator (a classifier trainer or the autoencoder), the steps both share: the feature column and its
+/// shape, the host's channel (log, progress, cancellation), checkpoint resume, the epoch loop with the user's callback,
+/// and the divergence warning. What differs (labels, the log line, the model built) stays in the estimator.
+/// </summary>
+internal sealed class EstimatorRun : IDisposable
+{
+    private readonly NetworkEstimatorOptions _options;
+
+    private EstimatorRun(HostAccess host, NetworkEstimatorOptions options) => (Host, _options) = (host, options);
+
+    /// <summary>The host channel of this Fit (ML.NET's log and progress).</summary>
+    public HostAccess Host { get; }
+
+    /// <summary>Opens the host channel <paramref name="name"/> for <paramref name="options"/>' epochs.</summary>
+    public static EstimatorRun Start(IHostEnvironment env, string name, NetworkEstimatorOptions options) =>
+        new(HostAccess.Start(env, name, options.NumberOfEpochs), options);
+
+    /// <summary>
+    /// The feature column <paramref name="column"/> of <paramref name="schema"/> and the input shape of
+    /// <paramref name="spec"/> (from the column's image annotation or <see cref="NetworkEstimatorOptions.ImageShape"/>),
+    /// checked against every layer; <paramref name="specText"/> names the architecture the user wrote in errors.
+    /// </summary>
+    public static (DataViewSchema.Column Column, VectorDataViewType Type, ImageShape Shape, string? Note) Features(
+        DataViewSchema schema, string column, NetworkSpec spec, ImageShape? declared, string specText)
+    {
+        var (features, type) = DataViewReader.FeatureColumn(schema, column);
+        var shape = DataViewReader.Shape(features, type, declared, spec.NeedsImageShape, specText, out string? note);
+        spec.Shapes(shape);
+        return (features, type, shape, note);
+    }
+
+    /// <summary>
+    /// Resumes <paramref name="trainer"/> from the options' checkpoint when it exists, trains it, logging each epoch as
+    /// <paramref name="describe"/> writes it (progress carries the train accuracy when <paramref name="hasAccuracy"/>),
+    /// calls the options' MetricsCallback, honours their CancellationToken and the host's cancellation between batches,
+    /// and warns when training diverged.
+    /// </summary>
+    public TrainingResult Train(NetworkTrainer trainer, InMemoryDataset train, InMemoryDataset? validation, Func<EpochMetrics, string> describe, bool hasAccuracy)
+    {
+        Checkpoints.ResumeIfPresent(trainer, _options.CheckpointPath, Host);
+        var result = trainer.Fit(train, validation, m =>
+        {
+            Host.Info(describe(m));
+            Host.Progress(m.Epoch, m.TrainLoss, hasAccuracy ? m.TrainAccuracy : double.NaN);
+            _options.MetricsCallback?.Invoke(m);
+        }, beforeBatch: () =>
+        {
+            _options.CancellationToken.ThrowIfCancellationRequested();
+            Host.CheckAlive();
+        });
+        if (result.Divergence is not null) Host.Warning(result.Divergence);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Host.Dispose();
+}
