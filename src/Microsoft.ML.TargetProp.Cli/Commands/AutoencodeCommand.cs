@@ -22,7 +22,7 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// </summary>
 public static class AutoencodeCommand
 {
-    private const string DefaultHidden = "fc(512) fc(64) fc(512)";
+    private const string DefaultHidden = TorchSharp.Trainers.AutoencoderEstimator.PaperHiddenLayers;
 
     private static readonly Option<string> AlgorithmsOption = new("--algorithms", "-a") { Description = $"comma-separated algorithms ({AlgorithmNames.Sentence})", DefaultValueFactory = _ => AlgorithmNames.CommaList };
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files", DefaultValueFactory = _ => "mnist" };

@@ -22,5 +22,5 @@ public sealed class Backprop : LearningAlgorithm
     public override bool IsLayerLocal => false;
 
     /// <inheritdoc />
-    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null) => TaskLoss(pass.Logits, labels);
+    public override Tensor ForwardLoss(ForwardPass pass, Tensor taskTargets, LayerDiagnostics? diagnostics = null) => TaskLoss(pass.Output, taskTargets);
 }

@@ -35,9 +35,9 @@ public sealed class DifferenceTargetProp : TargetPropagation
     protected override bool NoisePreserving => true;
 
     /// <inheritdoc />
-    protected override Tensor PenultimateTarget(ForwardPass pass, Tensor labels)
+    protected override Tensor PenultimateTarget(ForwardPass pass, Tensor taskTargets)
     {
-        using var gradient = OutputGradient(pass, labels);
+        using var gradient = OutputGradient(pass, taskTargets);
         using var minusAlpha = (-Alpha).ToScalar();
         return pass.Outputs[^2].add(gradient, minusAlpha);
     }

@@ -8,7 +8,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 /// <summary>
 /// Direct feedback alignment (Nøkland): every hidden layer receives the output error e = ∂L/∂a_L through its own fixed
-/// random matrix, δa_l = (e B_l) ⊙ σ'(a_l), B_l of shape [classes, size of h_l].
+/// random matrix, δa_l = (e B_l) ⊙ φ′(a_l), B_l of shape [classes, size of h_l].
 /// </summary>
 public sealed class DirectFeedbackAlignment : ErrorFeedback
 {
@@ -22,7 +22,7 @@ public sealed class DirectFeedbackAlignment : ErrorFeedback
         for (int i = 0; i < layers.Count - 1; i++)
         {
             int size = layers[i].OutputShape.Size;
-            _feedback[i] = GlorotInit.Uniform(new long[] { network.Classes, size }, network.Classes, size, generator, layers[i].Weight.device);
+            _feedback[i] = GlorotInit.Uniform(new long[] { network.OutputSize, size }, network.OutputSize, size, generator, layers[i].Weight.device);
             register_buffer($"feedback_{i}", _feedback[i]);
         }
     }

@@ -21,12 +21,12 @@ public abstract class ErrorFeedback : LearningAlgorithm
     protected abstract void HiddenDeltas(ForwardPass pass, Tensor[] deltas);
 
     /// <inheritdoc />
-    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null)
+    public override Tensor ForwardLoss(ForwardPass pass, Tensor taskTargets, LayerDiagnostics? diagnostics = null)
     {
         var deltas = new Tensor[Network.Layers.Count];
         using (no_grad())
         {
-            using var e = OutputError(pass, labels);
+            using var e = OutputError(pass, taskTargets);
             using var n = ((double)pass.BatchSize).ToScalar();
             deltas[^1] = e.div(n);
             HiddenDeltas(pass, deltas);

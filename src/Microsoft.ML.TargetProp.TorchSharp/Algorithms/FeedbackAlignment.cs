@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
 /// <summary>
-/// Feedback alignment (Lillicrap et al.): δa_{l-1} = (B_lᵀ δa_l) ⊙ σ'(a_{l-1}) with a fixed random B_l shaped like W_l,
+/// Feedback alignment (Lillicrap et al.): δa_{l-1} = (B_lᵀ δa_l) ⊙ φ′(a_{l-1}) with a fixed random B_l shaped like W_l,
 /// instead of W_lᵀ. Each θ_l moves along δa_l ∂a_l/∂θ_l.
 /// </summary>
 public sealed class FeedbackAlignment : ErrorFeedback

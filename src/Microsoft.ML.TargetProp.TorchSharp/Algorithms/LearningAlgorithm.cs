@@ -39,11 +39,11 @@ public abstract class LearningAlgorithm : nn.Module
 
     /// <summary>
     /// The loss whose gradient with respect to θ is this algorithm's update, for <paramref name="pass"/> on a batch with
-    /// task targets <paramref name="labels"/>: class indices [N], or the inputs for an autoencoder (see
+    /// task targets <paramref name="taskTargets"/>: class indices [N], or the inputs for an autoencoder (see
     /// <see cref="TaskObjective"/>). Layer targets ĥ_l are computed with the current inverses.
     /// <paramref name="diagnostics"/>, when given, receives the target distances ‖ĥ_l − h_l‖.
     /// </summary>
-    public abstract Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null);
+    public abstract Tensor ForwardLoss(ForwardPass pass, Tensor taskTargets, LayerDiagnostics? diagnostics = null);
 
     /// <summary>The inverse loss Σ_l L_l^inv(λ_l) on <paramref name="pass"/>; null when there are no inverses.</summary>
     public virtual Tensor? InverseLoss(ForwardPass pass, Generator? generator) => null;
@@ -52,13 +52,13 @@ public abstract class LearningAlgorithm : nn.Module
     public virtual double?[] ReconstructionErrors(ForwardPass pass) => new double?[pass.Count];
 
     /// <summary>The task loss L averaged over the batch (cross-entropy, or ½‖h_L − x‖² for an autoencoder).</summary>
-    protected Tensor TaskLoss(Tensor output, Tensor labels) => Network.Objective.Loss(output, labels);
+    protected Tensor TaskLoss(Tensor output, Tensor taskTargets) => Network.Objective.Loss(output, taskTargets);
 
     /// <summary>e = ∂ℓ_i/∂a_L of each example's task loss with respect to the linear output (softmax − one-hot, or h_L − x; not divided by N).</summary>
-    protected Tensor OutputError(ForwardPass pass, Tensor labels) => Network.Objective.OutputError(pass.Logits, labels);
+    protected Tensor OutputError(ForwardPass pass, Tensor taskTargets) => Network.Objective.OutputError(pass.Output, taskTargets);
 
     /// <summary>ô = argmin_o L(o): the one-hot label, or the input itself for an autoencoder.</summary>
-    protected Tensor OptimalOutput(Tensor labels) => Network.Objective.OptimalOutput(labels, Network.Classes, Network.Layers[0].Weight.dtype);
+    protected Tensor OptimalOutput(Tensor taskTargets) => Network.Objective.OptimalOutput(taskTargets, Network.OutputSize, Network.Layers[0].Weight.dtype);
 
     /// <summary>What g_L reads for the output h_L: softmax(a_L), or h_L itself for an autoencoder.</summary>
     protected Tensor OutputCode(Tensor output) => Network.Objective.OutputCode(output);

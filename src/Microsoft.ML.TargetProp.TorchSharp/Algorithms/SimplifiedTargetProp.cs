@@ -46,16 +46,16 @@ public class SimplifiedTargetProp : TargetPropagation
     }
 
     /// <inheritdoc />
-    protected override Tensor PenultimateTarget(ForwardPass pass, Tensor labels)
+    protected override Tensor PenultimateTarget(ForwardPass pass, Tensor taskTargets)
     {
         var penultimate = pass.Outputs[^2];
-        Tensor? bp = BpMix > 0 ? OutputGradient(pass, labels) : null;
+        Tensor? bp = BpMix > 0 ? OutputGradient(pass, taskTargets) : null;
         Tensor? tp = null;
         if (BpMix < 1)
         {
             var g = Inverse(Network.Layers.Count - 1)!;
-            using var p = OutputCode(pass.Logits, penultimate);
-            using var y = OptimalOutput(labels);
+            using var p = OutputCode(pass.Output, penultimate);
+            using var y = OptimalOutput(taskTargets);
             using var cy = InverseInput(y, penultimate);
             using var gp = g.forward(p);
             using var gy = g.forward(cy);

@@ -67,19 +67,19 @@ public abstract class TargetPropagation : LearningAlgorithm
     protected abstract bool NoisePreserving { get; }
 
     /// <summary>ĥ_{L-1}, the target of the penultimate layer.</summary>
-    protected abstract Tensor PenultimateTarget(ForwardPass pass, Tensor labels);
+    protected abstract Tensor PenultimateTarget(ForwardPass pass, Tensor taskTargets);
 
     /// <summary>What the inverse of the output layer receives for output logits <paramref name="logits"/> of penultimate activity <paramref name="penultimate"/>.</summary>
     protected virtual Tensor OutputCode(Tensor logits, Tensor penultimate) => OutputCode(logits);
 
     /// <summary>All targets ĥ_1 … ĥ_{L-1} (index l − 1), computed without gradient.</summary>
-    public Tensor[] Targets(ForwardPass pass, Tensor labels)
+    public Tensor[] Targets(ForwardPass pass, Tensor taskTargets)
     {
         using var _ = no_grad();
         var layers = Network.Layers;
         int last = layers.Count - 1;
         var targets = new Tensor[last];
-        targets[last - 1] = PenultimateTarget(pass, labels);
+        targets[last - 1] = PenultimateTarget(pass, taskTargets);
         for (int j = last - 1; j >= 1; j--)
             targets[j - 1] = PropagateTarget(j, pass, targets[j]);
         return targets;
@@ -132,18 +132,18 @@ public abstract class TargetPropagation : LearningAlgorithm
     }
 
     /// <summary>Backprop's penultimate correction W_Lᵀ(p − y) = ∂ℓ/∂h_{L-1} per example.</summary>
-    protected Tensor OutputGradient(ForwardPass pass, Tensor labels)
+    protected Tensor OutputGradient(ForwardPass pass, Tensor taskTargets)
     {
         var output = Network.Layers[^1];
-        using var e = OutputError(pass, labels);
+        using var e = OutputError(pass, taskTargets);
         return output.TransposeLinear(e, output.Weight);
     }
 
     /// <inheritdoc />
-    public override Tensor ForwardLoss(ForwardPass pass, Tensor labels, LayerDiagnostics? diagnostics = null)
+    public override Tensor ForwardLoss(ForwardPass pass, Tensor taskTargets, LayerDiagnostics? diagnostics = null)
     {
-        var targets = Targets(pass, labels);
-        var loss = TaskLoss(pass.Logits, labels);
+        var targets = Targets(pass, taskTargets);
+        var loss = TaskLoss(pass.Output, taskTargets);
         for (int j = 0; j < targets.Length; j++)
         {
             using (targets[j])

@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
-/// <summary>σ and its derivative σ' expressed through h = σ(a), as needed by FA, DFA and the g_bp Jacobians.</summary>
+/// <summary>φ and its derivative φ′ expressed through h = φ(a), as needed by FA, DFA and the g_bp Jacobians.</summary>
 public static class Activations
 {
-    /// <summary>σ(a).</summary>
+    /// <summary>φ(a).</summary>
     public static Tensor Apply(Activation activation, Tensor a) => activation switch
     {
         Activation.Tanh => a.tanh(),
@@ -15,7 +15,7 @@ public static class Activations
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation."),
     };
 
-    /// <summary>σ'(a) computed from h = σ(a): 1 − h² for tanh, 1[h &gt; 0] for relu.</summary>
+    /// <summary>φ′(a) computed from h = φ(a): 1 − h² for tanh, 1[h &gt; 0] for relu.</summary>
     public static Tensor Derivative(Activation activation, Tensor h) => activation switch
     {
         Activation.Tanh => h.square().neg_().add_(TorchScalars.One, TorchScalars.One),

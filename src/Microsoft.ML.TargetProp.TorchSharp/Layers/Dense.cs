@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
-/// <summary>A fully-connected layer h_l = σ(W_l h_{l-1} + b_l); W_l is [out, in] and the input is flattened.</summary>
+/// <summary>A fully-connected layer h_l = φ(W_l h_{l-1} + b_l); W_l is [out, in] and the input is flattened.</summary>
 public sealed class Dense : TrainableLayer
 {
     private readonly Parameter weight;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
-/// <summary>The inverse of a fully-connected layer: g(h) = σ(V h + c) with V shaped like Wᵀ ([in, out]), reshaped to h_{l-1}'s shape.</summary>
+/// <summary>The inverse of a fully-connected layer: g(h) = φ(V h + c) with V shaped like Wᵀ ([in, out]), reshaped to h_{l-1}'s shape.</summary>
 public sealed class DenseInverse : InverseLayer
 {
     private readonly Parameter weight;

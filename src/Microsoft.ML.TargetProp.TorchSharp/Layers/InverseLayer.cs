@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
-/// <summary>An inverse (feedback) map g_l(h_l) = σ(V_l h_l + c_l) from a layer's output h_l back to its input h_{l-1}, with its own parameters λ_l = (V_l, c_l).</summary>
+/// <summary>An inverse (feedback) map g_l(h_l) = φ(V_l h_l + c_l) from a layer's output h_l back to its input h_{l-1}, with its own parameters λ_l = (V_l, c_l).</summary>
 public abstract class InverseLayer : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates an inverse producing activities of <paramref name="outputShape"/> with nonlinearity <paramref name="activation"/>.</summary>
@@ -16,7 +16,7 @@ public abstract class InverseLayer : nn.Module<Tensor, Tensor>
     /// <summary>Shape of the reconstruction (the forward layer's input h_{l-1}).</summary>
     public ImageShape OutputShape { get; }
 
-    /// <summary>σ of the reconstructed layer.</summary>
+    /// <summary>φ of the reconstructed layer.</summary>
     public Activation Activation { get; }
 
     /// <summary>The linear part V_l h_l + c_l.</summary>

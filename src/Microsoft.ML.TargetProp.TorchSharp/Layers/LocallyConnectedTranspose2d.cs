@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
 /// <summary>
-/// The inverse of a locally-connected layer: g(h) = σ(V h + c) where V has the sparsity of Wᵀ (section 5.4). V is
+/// The inverse of a locally-connected layer: g(h) = φ(V h + c) where V has the sparsity of Wᵀ (section 5.4). V is
 /// stored like W, [L, C·k·k, O], and applied transposed with an explicit fold (equal to the paper's gradient-of-a-dummy
 /// forward trick, tested). c is per input location and channel, [C, H, W].
 /// </summary>

@@ -7,9 +7,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
 /// <summary>
-/// A forward layer h_l = f_l(h_{l-1}) = σ(W_l h_{l-1} + b_l) whose linear part W_l may be sparse (locally connected).
+/// A forward layer h_l = f_l(h_{l-1}) = φ(W_l h_{l-1} + b_l) whose linear part W_l may be sparse (locally connected).
 /// Layers know nothing about learning algorithms: they expose the linear map, its transpose for any weight of the
-/// same shape, σ and σ', and can create a matching inverse g_l.
+/// same shape, φ and φ′, and can create a matching inverse g_l.
 /// </summary>
 public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
 {
@@ -31,7 +31,7 @@ public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
     /// <summary>Shape of h_l.</summary>
     public ImageShape OutputShape { get; }
 
-    /// <summary>σ, or null for the linear output layer (its softmax lives in the loss).</summary>
+    /// <summary>φ, or null for the linear output layer (its softmax lives in the loss).</summary>
     public Activation? Activation { get; }
 
     /// <summary>The weights W_l.</summary>

@@ -30,7 +30,7 @@ public sealed class ForwardPass
     /// <summary>a_l = W_l h_{l-1} + b_l for each layer.</summary>
     public IReadOnlyList<Tensor> PreActivations { get; }
 
-    /// <summary>h_l = σ(a_l) for each layer; the last one is the logits.</summary>
+    /// <summary>h_l = φ(a_l) for each layer; the last one is the logits.</summary>
     public IReadOnlyList<Tensor> Outputs { get; }
 
     /// <summary>True when no gradient crosses layers.</summary>
@@ -40,8 +40,12 @@ public sealed class ForwardPass
     /// <summary>Number of layers L.</summary>
     public int Count => Outputs.Count;
 
-    /// <summary>The network output (logits) h_L.</summary>
-    public Tensor Logits => Outputs[^1];
+    /// <summary>The network output h_L: a classifier's logits, an autoencoder's reconstruction.</summary>
+    public Tensor Output => Outputs[^1];
+
+    /// <summary>The network output h_L (named for classifiers; an autoencoder's is a reconstruction).</summary>
+    [Obsolete("Use Output: for an autoencoder h_L is a reconstruction, not logits. Will be removed.")]
+    public Tensor Logits => Output;
 
     /// <summary>The batch size N.</summary>
     public long BatchSize => Input.shape[0];
@@ -51,10 +55,10 @@ public sealed class ForwardPass
     public Tensor H(int l) => l == 0 ? Input : Outputs[l - 1];
 
     /// <summary>Softmax of the logits, detached.</summary>
-    [Obsolete("Use Logits.softmax(1) under no_grad(); for an autoencoder the output is a reconstruction, not probabilities. Will be removed.")]
+    [Obsolete("Use Output.softmax(1) under no_grad(); for an autoencoder the output is a reconstruction, not probabilities. Will be removed.")]
     public Tensor Probabilities()
     {
         using var _ = no_grad();
-        return Logits.softmax(1);
+        return Output.softmax(1);
     }
 }

@@ -21,20 +21,20 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Builds and initialises the network (<paramref name="initialization"/>, Glorot by default); weights are drawn from <paramref name="generator"/> in layer order.
     /// <paramref name="objective"/> defaults to classification; a reconstruction network needs
-    /// <paramref name="classes"/> = the input size (see <see cref="Autoencoder"/>).
+    /// <paramref name="outputSize"/> = the input size (see <see cref="Autoencoder"/>).
     /// </summary>
-    public TargetPropNetwork(NetworkSpec spec, ImageShape inputShape, int classes, Generator? generator = null, TaskObjective? objective = null,
+    public TargetPropNetwork(NetworkSpec spec, ImageShape inputShape, int outputSize, Generator? generator = null, TaskObjective? objective = null,
         WeightInitialization initialization = WeightInitialization.Glorot) : base(nameof(TargetPropNetwork))
     {
         ArgumentNullException.ThrowIfNull(spec);
         Objective = objective ?? TaskObjective.Classification;
-        if (classes < 2)
-            throw new ArgumentOutOfRangeException(nameof(classes), $"A classifier needs at least 2 classes; got {classes}.");
-        if (!Objective.HasClasses && classes != inputShape.Size)
-            throw new ArgumentOutOfRangeException(nameof(classes), $"An autoencoder reconstructs its input, so it needs {inputShape.Size} output units ({inputShape}); got {classes}.");
+        if (Objective.HasClasses && outputSize < 2)
+            throw new ArgumentOutOfRangeException(nameof(outputSize), $"A classifier needs at least 2 classes; got {outputSize}.");
+        if (!Objective.HasClasses && outputSize != inputShape.Size)
+            throw new ArgumentOutOfRangeException(nameof(outputSize), $"An autoencoder reconstructs its input, so it needs {inputShape.Size} output units ({inputShape}); got {outputSize}.");
         Spec = spec;
         InputShape = inputShape;
-        Classes = classes;
+        OutputSize = outputSize;
         var shapes = spec.Shapes(inputShape);
         var list = new List<TrainableLayer>();
         for (int i = 0; i < spec.HiddenLayers.Count; i++)
@@ -47,7 +47,7 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
                 var other => throw new ArgumentException($"Unsupported layer {other}."),
             });
         }
-        list.Add(new Dense(shapes[^1], classes, activation: null, generator, initialization));
+        list.Add(new Dense(shapes[^1], outputSize, activation: null, generator, initialization));
         _layers = list.ToArray();
         layers = new ModuleList<TrainableLayer>(_layers);
         RegisterComponents();
@@ -68,7 +68,11 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     public ImageShape InputShape { get; }
 
     /// <summary>Number of output units: classes, or the input size for an autoencoder.</summary>
-    public int Classes { get; }
+    public int OutputSize { get; }
+
+    /// <summary>Number of output units (named for classifiers).</summary>
+    [Obsolete("Use OutputSize: for an autoencoder it is the input size, not a number of classes. Will be removed.")]
+    public int Classes => OutputSize;
 
     /// <summary>Layers f_1 … f_L; the last is the linear output layer.</summary>
     public IReadOnlyList<TrainableLayer> Layers => _layers;
@@ -87,7 +91,7 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
         var layers = _layers.Select(Saved).ToArray();
         if (standardization is not null)
             layers[0] = FoldStandardization(_layers[0], standardization);
-        return new TargetPropModelParameters(Spec.Untied, InputShape, Classes, layers, algorithm, hyperParameters, history);
+        return new TargetPropModelParameters(Spec.Untied, InputShape, OutputSize, layers, algorithm, hyperParameters, history);
     }
 
     /// <summary>A layer's weights and biases as a saved model holds them (convolutions untied).</summary>
@@ -118,8 +122,8 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     public void LoadModelParameters(TargetPropModelParameters model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!model.Network.Equals(Spec) || model.InputShape != InputShape || model.Classes != Classes)
-            throw new ArgumentException($"The model is '{model.Network}' on {model.InputShape} with {model.Classes} classes; this network is '{Spec}' on {InputShape} with {Classes}.", nameof(model));
+        if (!model.Network.Equals(Spec) || model.InputShape != InputShape || model.Classes != OutputSize)
+            throw new ArgumentException($"The model is '{model.Network}' on {model.InputShape} with {model.Classes} outputs; this network is '{Spec}' on {InputShape} with {OutputSize}.", nameof(model));
         using var _ = no_grad();
         for (int i = 0; i < _layers.Length; i++)
         {

@@ -23,7 +23,7 @@ public static class AutoencoderCatalog
     /// <param name="reconstructionColumnName">Also add the reconstruction under this name (null: no).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     public static AutoencoderEstimator FeaturizeByAutoencoder(this TransformsCatalog catalog, string outputColumnName = "Code", string inputColumnName = "Features",
-        AlgorithmKind algorithm = AlgorithmKind.SimplifiedTargetProp, string hiddenLayers = "fc(512) fc(64) fc(512)", int numberOfEpochs = TrainingOptions.DefaultEpochs, int batchSize = TrainingOptions.DefaultBatchSize,
+        AlgorithmKind algorithm = AlgorithmKind.SimplifiedTargetProp, string hiddenLayers = AutoencoderEstimator.PaperHiddenLayers, int numberOfEpochs = TrainingOptions.DefaultEpochs, int batchSize = TrainingOptions.DefaultBatchSize,
         string? reconstructionColumnName = null, int? seed = null) =>
         FeaturizeByAutoencoder(catalog, new AutoencoderEstimator.Options
         {

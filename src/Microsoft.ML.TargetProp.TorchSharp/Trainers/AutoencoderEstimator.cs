@@ -35,7 +35,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         public AlgorithmKind Algorithm = AlgorithmKind.SimplifiedTargetProp;
 
         /// <summary>Hidden layers (spec syntax); the linear output reconstructing the input is added. Default the paper's "fc(512) fc(64) fc(512)".</summary>
-        public string HiddenLayers = "fc(512) fc(64) fc(512)";
+        public string HiddenLayers = PaperHiddenLayers;
 
         /// <summary>0-based hidden layer whose activity is the code; null (default) picks the narrowest.</summary>
         public int? CodeLayer;
@@ -66,6 +66,9 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         Alpha = 0.1,
         Sigma = 0.1,
     };
+
+    /// <summary>The hidden layers of section 5.5's autoencoder (784-512-64-512-784 with the input and output): "fc(512) fc(64) fc(512)".</summary>
+    public const string PaperHiddenLayers = "fc(512) fc(64) fc(512)";
 
     private readonly IHostEnvironment _env;
     private readonly int _hostSeed;

@@ -25,7 +25,7 @@ internal static class AlignmentDiagnostics
         var algorithmGrads = layers.Select(l => l.Weight.grad is { } g ? g.clone() : zeros_like(l.Weight)).ToArray();
         zeroGrad();
         var full = network.Run(x, layerLocal: false);
-        network.Objective.Loss(full.Logits, y).backward();
+        network.Objective.Loss(full.Output, y).backward();
         var angles = new double?[layers.Count];
         for (int i = 0; i < layers.Count; i++)
         {

@@ -223,8 +223,12 @@ public sealed class NetworkTrainer : IDisposable
         return new EvaluationResult(lossSum.item<double>() / data.Count, Accuracy(correct, data.Count), data.Count);
     }
 
-    /// <summary>Class probabilities (softmax) of every example in <paramref name="data"/>, row-major [N, classes]; for an autoencoder its reconstructions [N, input size].</summary>
-    public float[] PredictProbabilities(InMemoryDataset data)
+    /// <summary>Class probabilities (softmax) of every example in <paramref name="data"/>, row-major [N, classes] (named for classifiers; use <see cref="PredictOutputs"/>).</summary>
+    [Obsolete("Use PredictOutputs: for an autoencoder it returns reconstructions, not probabilities. Will be removed.")]
+    public float[] PredictProbabilities(InMemoryDataset data) => PredictOutputs(data);
+
+    /// <summary>The network's output for every example in <paramref name="data"/>, row-major: a classifier's class probabilities (softmax) [N, classes], an autoencoder's reconstructions [N, input size].</summary>
+    public float[] PredictOutputs(InMemoryDataset data)
     {
         CheckData(data, nameof(data));
         using var scope = NewDisposeScope();
@@ -253,7 +257,7 @@ public sealed class NetworkTrainer : IDisposable
     public const string CrashBeforeRenameVariable = CheckpointFile.CrashBeforeRenameVariable;
 
     private CheckpointFile.Header Identity() =>
-        new(Options.Algorithm, Network.Spec.ToString(), Network.InputShape.ToString(), Network.Classes, new List<EpochMetrics>(), null, Array.Empty<byte>());
+        new(Options.Algorithm, Network.Spec.ToString(), Network.InputShape.ToString(), Network.OutputSize, new List<EpochMetrics>(), null, Array.Empty<byte>());
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architecture and algorithm; <see cref="Fit"/> then resumes after its last epoch.</summary>
     public void LoadCheckpoint(string path)
@@ -379,7 +383,7 @@ public sealed class NetworkTrainer : IDisposable
     /// One minibatch update: forward pass, the algorithm's forward loss (targets) and inverse loss, one backward pass,
     /// one step of each optimizer. Returns the detached logits and inverse loss (the caller disposes them via its scope).
     /// </summary>
-    public (Tensor Logits, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward = true, bool trainInverse = true, StepProfiler? profiler = null)
+    public (Tensor Output, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward = true, bool trainInverse = true, StepProfiler? profiler = null)
     {
         trainInverse &= Algorithm.HasInverses;
         Tensor? forwardLoss = null, inverseLoss = null;
@@ -409,7 +413,7 @@ public sealed class NetworkTrainer : IDisposable
             }
         }
         profiler?.EndStep();
-        return (pass.Logits.detach(), inverseLoss?.detach());
+        return (pass.Output.detach(), inverseLoss?.detach());
     }
 
     private void CheckData(InMemoryDataset data, string name)
@@ -419,8 +423,8 @@ public sealed class NetworkTrainer : IDisposable
             throw new ArgumentException($"The {name} set is empty.", name);
         if (data.Shape.Size != Network.InputShape.Size)
             throw new ArgumentException($"The {name} set has examples of shape {data.Shape} ({data.Shape.Size} values) but the network expects {Network.InputShape} ({Network.InputShape.Size}).", name);
-        if (Objective.HasClasses && data.Classes > Network.Classes)
-            throw new ArgumentException($"The {name} set has {data.Classes} classes but the network has {Network.Classes} outputs.", name);
+        if (Objective.HasClasses && data.Classes > Network.OutputSize)
+            throw new ArgumentException($"The {name} set has {data.Classes} classes but the network has {Network.OutputSize} outputs.", name);
     }
 
     private Tensor ToTensor(InMemoryDataset data)

@@ -4,7 +4,7 @@ using Microsoft.ML.TargetProp.Model;
 
 namespace Microsoft.ML.TargetProp.Inference;
 
-/// <summary>One layer of the managed forward pass: h_l = σ(W_l h_{l-1} + b_l) on a block of examples stored row after row.</summary>
+/// <summary>One layer of the managed forward pass: h_l = φ(W_l h_{l-1} + b_l) on a block of examples stored row after row.</summary>
 internal abstract class InferenceLayer
 {
     protected InferenceLayer(int inputSize, int outputSize, Activation? activation)
@@ -20,7 +20,7 @@ internal abstract class InferenceLayer
     /// <summary>Size of h_l.</summary>
     public int OutputSize { get; }
 
-    /// <summary>σ, or null for the linear output layer.</summary>
+    /// <summary>φ, or null for the linear output layer.</summary>
     public Activation? Activation { get; }
 
     /// <summary>True when h_l is stored channels-last (H, W, C) between layers instead of in the model's (C, H, W) order.</summary>

@@ -69,7 +69,7 @@ public sealed class ManagedNetwork
     public int OutputSizeOf(int layer) => _layers[CheckLayer(layer)].OutputSize;
 
     /// <summary>
-    /// Writes the output of 0-based layer <paramref name="layer"/> for one example: σ(a_l) for a hidden layer (e.g. an
+    /// Writes the output of 0-based layer <paramref name="layer"/> for one example: φ(a_l) for a hidden layer (e.g. an
     /// autoencoder's code), the linear a_L for the last.
     /// </summary>
     public void Activations(ReadOnlySpan<float> input, int layer, Span<float> activations)

@@ -11,7 +11,7 @@ namespace Microsoft.ML.TargetProp.Model;
 /// </summary>
 public sealed class NetworkSpec : IEquatable<NetworkSpec>
 {
-    /// <summary>Creates a specification from hidden layers and their nonlinearity σ.</summary>
+    /// <summary>Creates a specification from hidden layers and their nonlinearity φ.</summary>
     public NetworkSpec(IEnumerable<LayerSpec> hiddenLayers, Activation activation = Activation.Tanh)
     {
         ArgumentNullException.ThrowIfNull(hiddenLayers);
@@ -32,7 +32,7 @@ public sealed class NetworkSpec : IEquatable<NetworkSpec>
     /// <summary>Hidden layers f_1 … f_{L-1}, input side first.</summary>
     public IReadOnlyList<LayerSpec> HiddenLayers { get; }
 
-    /// <summary>Nonlinearity σ of the hidden layers (tanh in the paper).</summary>
+    /// <summary>Nonlinearity φ of the hidden layers (tanh in the paper).</summary>
     public Activation Activation { get; }
 
     /// <summary>True when any layer is locally-connected, so the input must have an image shape.</summary>
@@ -49,7 +49,7 @@ public sealed class NetworkSpec : IEquatable<NetworkSpec>
 
     /// <summary>
     /// Parses a spec string: layers separated by spaces or commas, each <c>fc(UNITS)</c> (or <c>fcUNITS</c>) or
-    /// <c>lc(KxK,CHANNELS[,STRIDE])</c>; an optional trailing <c>relu</c> or <c>tanh</c> sets σ. A preset name
+    /// <c>lc(KxK,CHANNELS[,STRIDE])</c>; an optional trailing <c>relu</c> or <c>tanh</c> sets φ. A preset name
     /// (<see cref="NetworkPresets"/>) is accepted too. Errors name the position in the string.
     /// </summary>
     public static NetworkSpec Parse(string spec) => NetworkSpecParser.Parse(spec);

@@ -81,7 +81,7 @@ public sealed class FidelityOptionsTests
             using var scope = NewDisposeScope();
             var pass = net.Run(x, layerLocal: true);
             using var total = tp.ForwardLoss(pass, y);
-            using var task = net.Objective.Loss(pass.Logits, y);
+            using var task = net.Objective.Loss(pass.Output, y);
             return total.item<float>() - task.item<float>();
         }
         double half = Loss(LocalLossScale.HalfSum);
@@ -192,7 +192,7 @@ public sealed class FidelityOptionsTests
         trainer.Fit(data);
         Assert.IsNotNull(trainer.Standardization);
         Assert.AreEqual(0.13, trainer.Standardization!.Mean[0], 0.03, "MNIST's mean pixel");
-        var expected = trainer.PredictProbabilities(data);
+        var expected = trainer.PredictOutputs(data);
         var managed = new ManagedNetwork(trainer.ToModelParameters(AlgorithmKind.SimplifiedTargetProp));
         var p = new float[10];
         for (int i = 0; i < data.Count; i += 7)

@@ -93,7 +93,7 @@ public sealed class Convolution2dTests
         trainer.Fit(data);
         var model = trainer.ToModelParameters(AlgorithmKind.Backprop);
         Assert.AreEqual("lc(3x3,4,2) lc(3x3,6,2) fc(16)", model.Network.ToString(), "saved untied");
-        var expected = trainer.PredictProbabilities(data);
+        var expected = trainer.PredictOutputs(data);
         var managed = new ManagedNetwork(model);
         var p = new float[10];
         for (int i = 0; i < data.Count; i += 3)

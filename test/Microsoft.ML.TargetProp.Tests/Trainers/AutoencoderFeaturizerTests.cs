@@ -116,7 +116,7 @@ public sealed class AutoencoderFeaturizerTests
         var transformer = new AutoencoderTransformer(new AutoencoderModelParameters(network), "Code", "Features", "Reconstruction");
         Assert.AreEqual(1, transformer.Model.CodeLayer, "the narrowest hidden layer (64 units) is the code by default");
 
-        float[] torchCode, torchReconstruction = trainer.PredictProbabilities(data);
+        float[] torchCode, torchReconstruction = trainer.PredictOutputs(data);
         using (no_grad())
         using (var x = tensor(data.Features, new long[] { data.Count, 784 }))
         {

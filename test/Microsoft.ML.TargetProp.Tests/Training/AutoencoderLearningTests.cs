@@ -69,9 +69,9 @@ public sealed class AutoencoderLearningTests
     {
         var train = TestData.MnistTrain(5);
         using var trainer = NetworkTrainer.ForAutoencoder(Architecture, ImageShape.Flat(784), Options(AlgorithmKind.Backprop) with { Epochs = 1 });
-        Assert.AreEqual(784, trainer.Network.Classes);
+        Assert.AreEqual(784, trainer.Network.OutputSize);
         Assert.IsFalse(trainer.Objective.HasClasses);
-        var reconstructions = trainer.PredictProbabilities(train);
+        var reconstructions = trainer.PredictOutputs(train);
         Assert.AreEqual(train.Features.Length, reconstructions.Length);
         // The reported error is ‖x − x̂‖² per example, computed here by hand from the reconstructions.
         double expected = 0;
