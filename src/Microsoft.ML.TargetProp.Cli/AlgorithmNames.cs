@@ -27,6 +27,10 @@ public static class AlgorithmNames
     /// <summary>The short name of an algorithm.</summary>
     public static string Of(AlgorithmKind kind) => AlgorithmRegistry.Get(kind).ShortName;
 
+    /// <summary>The short name of the algorithm that trained <paramref name="model"/>, or the name its file stores when this package does not know it.</summary>
+    public static string Of(TargetPropModelParameters model) =>
+        model.Algorithm == AlgorithmKind.Unknown ? model.AlgorithmName : Of(model.Algorithm);
+
     /// <summary>Parses a comma-separated list of short names (<c>--algorithms bp,sdtp</c>).</summary>
     public static IEnumerable<AlgorithmKind> ParseList(string names)
     {

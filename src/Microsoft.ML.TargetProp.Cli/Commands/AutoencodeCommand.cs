@@ -187,7 +187,7 @@ public static class AutoencodeCommand
             if (transformer.Model.InputShape.Size != testSet.Shape.Size)
                 throw new InvalidDataException($"'{path}' reconstructs {transformer.Model.InputShape} ({transformer.Model.InputShape.Size} values) but {dataset} images have {testSet.Shape.Size}.");
             double error = ReconstructionError(transformer.Network, testSet);
-            string name = AlgorithmNames.Of(transformer.Model.Network.Algorithm);
+            string name = AlgorithmNames.Of(transformer.Model.Network);
             table.AddRow(Markup.Escape(path), name, transformer.Model.CodeSize.ToString(CultureInfo.InvariantCulture), F(error, "F3"));
             models.Add((name, transformer.Model.Network.History, transformer.Model));
         }

@@ -59,7 +59,7 @@ public static class EvaluateCommand
                 metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, test.Count);
             string output = parse.GetValue(OutputOption)!;
             Directory.CreateDirectory(output);
-            Plots.ConfusionMatrix(counts, names, $"{transformer.Model.Algorithm}: micro accuracy {metrics.MicroAccuracy:P2}", Path.Combine(output, "confusion_matrix.png"));
+            Plots.ConfusionMatrix(counts, names, $"{transformer.Model.AlgorithmName}: micro accuracy {metrics.MicroAccuracy:P2}", Path.Combine(output, "confusion_matrix.png"));
             TrainCommand.WriteJsonAtomically(Path.Combine(output, "evaluation.json"), new
             {
                 model = parse.GetValue(ModelArgument),

@@ -3,6 +3,13 @@ namespace Microsoft.ML.TargetProp.Model;
 /// <summary>The learning algorithms compared by Bartunov et al. (2018).</summary>
 public enum AlgorithmKind
 {
+    /// <summary>
+    /// A model trained by an algorithm this package does not know (for example a newer package's): it loads and scores
+    /// like any other, since scoring never reads the algorithm; <see cref="TargetPropModelParameters.AlgorithmName"/>
+    /// holds the name it was saved with. Not a training algorithm.
+    /// </summary>
+    Unknown = -1,
+
     /// <summary>Backpropagation (BP), the baseline.</summary>
     Backprop,
 

@@ -32,6 +32,7 @@ public sealed class TargetPropModelParameters
         InputShape = inputShape;
         Classes = classes;
         Algorithm = algorithm;
+        AlgorithmName = algorithm.ToString();
         HyperParameters = hyperParameters ?? new HyperParameters();
         History = history ?? Array.Empty<EpochMetrics>();
         var expected = ExpectedSizes(network, inputShape, classes);
@@ -57,8 +58,15 @@ public sealed class TargetPropModelParameters
     /// <summary>Weights of f_1 … f_L; the last is the linear output layer.</summary>
     public IReadOnlyList<LayerParameters> Layers { get; }
 
-    /// <summary>The algorithm that trained the weights.</summary>
+    /// <summary>The algorithm that trained the weights; <see cref="AlgorithmKind.Unknown"/> for one this package does not know (see <see cref="AlgorithmName"/>).</summary>
     public AlgorithmKind Algorithm { get; }
+
+    /// <summary>
+    /// The algorithm's name as the model file stores it ("SimplifiedTargetProp", …). A file written by an algorithm this
+    /// package does not know keeps its name here (and again when saved), with <see cref="Algorithm"/> =
+    /// <see cref="AlgorithmKind.Unknown"/>.
+    /// </summary>
+    public string AlgorithmName { get; private init; }
 
     /// <summary>The hyperparameters of the run.</summary>
     public HyperParameters HyperParameters { get; }
@@ -77,7 +85,16 @@ public sealed class TargetPropModelParameters
     internal TargetPropModelParameters WithDivergence(string? divergence) =>
         divergence is null && Divergence is null
             ? this
-            : new TargetPropModelParameters(Network, InputShape, Classes, Layers, Algorithm, HyperParameters, History) { Divergence = divergence };
+            : new TargetPropModelParameters(Network, InputShape, Classes, Layers, Algorithm, HyperParameters, History) { Divergence = divergence, AlgorithmName = AlgorithmName };
+
+    /// <summary>This model as saved by an algorithm named <paramref name="name"/> (the layers are shared): <see cref="AlgorithmKind"/>'s member of that name, else <see cref="AlgorithmKind.Unknown"/>.</summary>
+    internal TargetPropModelParameters WithAlgorithmName(string name) =>
+        new(Network, InputShape, Classes, Layers, KindOf(name), HyperParameters, History) { Divergence = Divergence, AlgorithmName = name };
+
+    private static AlgorithmKind KindOf(string name) =>
+        Enum.TryParse<AlgorithmKind>(name, ignoreCase: false, out var kind) && Enum.IsDefined(kind) && kind != AlgorithmKind.Unknown
+            && !char.IsAsciiDigit(name[0]) && name[0] != '-'
+            ? kind : AlgorithmKind.Unknown;
 
     /// <summary>Shapes of h_0 … h_{L-1} (inputs of every layer).</summary>
     public IReadOnlyList<ImageShape> LayerInputShapes => Network.Shapes(InputShape);
@@ -117,7 +134,7 @@ public sealed class TargetPropModelParameters
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
-            var header = JsonSerializer.SerializeToUtf8Bytes(new Header(Network.ToString(), InputShape.Channels, InputShape.Height, InputShape.Width, Classes, Algorithm, HyperParameters, History.ToList()), JsonOptions);
+            var header = JsonSerializer.SerializeToUtf8Bytes(new Header(Network.ToString(), InputShape.Channels, InputShape.Height, InputShape.Width, Classes, AlgorithmName, HyperParameters, History.ToList()), JsonOptions);
             writer.Write(header.Length);
             writer.Write(header);
             writer.Write(Layers.Count);
@@ -182,9 +199,11 @@ public sealed class TargetPropModelParameters
                 layers.Add(new LayerParameters(ReadFloats(reader, weight, source), ReadFloats(reader, bias, source)));
             if (Remaining(reader) != 0)
                 throw new InvalidDataException($"{source} has {Remaining(reader)} unexpected trailing bytes.");
-            if (!Enum.IsDefined(header.Algorithm))
-                throw new InvalidDataException($"{source} names an unknown algorithm {(int)header.Algorithm}.");
-            return new TargetPropModelParameters(network, shape, header.Classes, layers, header.Algorithm, header.HyperParameters, header.History);
+            // The algorithm is a name: one this package does not know (a newer package's) loads as Unknown and scores.
+            if (string.IsNullOrWhiteSpace(header.Algorithm))
+                throw new InvalidDataException($"{source} names no algorithm.");
+            return new TargetPropModelParameters(network, shape, header.Classes, layers, AlgorithmKind.Unknown, header.HyperParameters, header.History)
+                .WithAlgorithmName(header.Algorithm);
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException or ArgumentException or OverflowException or NotSupportedException)
         {
@@ -227,6 +246,6 @@ public sealed class TargetPropModelParameters
         MaxDepth = 16,
     };
 
-    private sealed record Header(string? Network, int Channels, int Height, int Width, int Classes, AlgorithmKind Algorithm,
+    private sealed record Header(string? Network, int Channels, int Height, int Width, int Classes, string? Algorithm,
         HyperParameters? HyperParameters, List<EpochMetrics>? History);
 }

@@ -146,4 +146,35 @@ public sealed class ManagedNetworkTests
         StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => TargetPropModelParameters.Load(newer)).Message, "format 99");
         Assert.ThrowsExactly<InvalidDataException>(() => TargetPropModelParameters.Load(new byte[] { 1, 2, 3 }));
     }
+
+    /// <summary>
+    /// A model saved by an algorithm this package does not know (a newer package's, with settings this one has no field
+    /// for) loads as <see cref="AlgorithmKind.Unknown"/>, keeps its name through a re-save, and scores exactly like the
+    /// same weights saved by a known algorithm: scoring never reads the algorithm.
+    /// </summary>
+    [TestMethod]
+    public void AModelOfAnUnknownAlgorithmLoadsAndScoresTheSame()
+    {
+        var gen = new Generator(3, CPU);
+        using var net = new TargetPropNetwork(NetworkSpec.Parse("lc(3x3,4,2) fc(16)"), new ImageShape(1, 8, 8), 3, gen);
+        var known = net.ToModelParameters(AlgorithmKind.SimplifiedTargetProp);
+        var future = known.WithAlgorithmName("HebbianTargetProp");
+        Assert.AreEqual(AlgorithmKind.Unknown, future.Algorithm);
+
+        static byte[] Bytes(TargetPropModelParameters m) { using var s = new MemoryStream(); m.Save(s); return s.ToArray(); }
+        var loaded = TargetPropModelParameters.Load(Bytes(future));
+        Assert.AreEqual(AlgorithmKind.Unknown, loaded.Algorithm);
+        Assert.AreEqual("HebbianTargetProp", loaded.AlgorithmName);
+        Assert.AreEqual("HebbianTargetProp", TargetPropModelParameters.Load(Bytes(loaded)).AlgorithmName, "a re-save keeps the name");
+        Assert.AreEqual("SimplifiedTargetProp", TargetPropModelParameters.Load(Bytes(known)).AlgorithmName);
+        Assert.AreEqual(AlgorithmKind.SimplifiedTargetProp, known.WithAlgorithmName("SimplifiedTargetProp").Algorithm);
+        Assert.AreEqual(AlgorithmKind.Unknown, known.WithAlgorithmName("3").Algorithm, "a number is not a name");
+
+        var x = Enumerable.Range(0, 2 * 64).Select(i => (float)Math.Sin(i)).ToArray();
+        var expected = new float[6];
+        var actual = new float[6];
+        new ManagedNetwork(known).PredictBatch(x, 2, expected);
+        new ManagedNetwork(loaded).PredictBatch(x, 2, actual);
+        CollectionAssert.AreEqual(expected, actual);
+    }
 }
