@@ -81,6 +81,7 @@ public static class BenchCommand
             if (memoryEpochs > 0 && malloc != "compare")
                 MeasureMemory();   // first, in a process whose heap no other measurement has grown
 
+            report.Notes.Add("bf16 rows: the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's. The LC rows' ratio is the share of the fp32 matmul.");
             foreach (var preset in presets)
             foreach (int t in threads)
             {
@@ -89,9 +90,15 @@ public static class BenchCommand
                 AnsiConsole.MarkupLine("[bold]{0}, {1} thread(s)[/]", preset.Name, t);
                 double matmul = MatmulGflops(repeats, warmup);
                 report.Rows.Add(new Row(preset.Name, t, "matmul 2048² (GFLOP/s)", matmul, null, null));
+                // bfloat16 (issue 18: measured before any bf16 training option is offered); ratio = bf16 / fp32.
+                double matmulBf16 = MatmulGflops(repeats, warmup, ScalarType.BFloat16);
+                report.Rows.Add(new Row(preset.Name, t, "matmul 2048² bf16 (GFLOP/s)", matmulBf16, matmulBf16 / matmul, null));
                 report.Rows.Add(new Row(preset.Name, t, "forward only (samples/s)", batch / ForwardSeconds(preset, batch, repeats, warmup), null, null));
-                foreach (var (name, gflops) in LocallyConnectedGflops(preset, batch, repeats, warmup))
+                var fp32 = LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.Float32).ToList();
+                foreach (var (name, gflops) in fp32)
                     report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd (GFLOP/s)", gflops, gflops / matmul, null));
+                foreach (var ((name, gflops), (_, reference)) in LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.BFloat16).Zip(fp32))
+                    report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd bf16 (GFLOP/s)", gflops, gflops / reference, null));
                 double bpStep = double.NaN;
                 foreach (var algorithm in algorithms)
                 {
@@ -188,10 +195,10 @@ public static class BenchCommand
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static double MatmulGflops(int repeats, int warmup)
+    private static double MatmulGflops(int repeats, int warmup, ScalarType dtype = ScalarType.Float32)
     {
-        using var a = rand(2048, 2048);
-        using var b = rand(2048, 2048);
+        using var a = rand(2048, 2048, dtype: dtype);
+        using var b = rand(2048, 2048, dtype: dtype);
         double seconds = Median(() => Time(() => { using var c = a.mm(b); }), repeats, warmup);
         return 2.0 * 2048 * 2048 * 2048 / seconds / 1e9;
     }
@@ -204,14 +211,15 @@ public static class BenchCommand
         return Median(() => Time(() => { using var scope = NewDisposeScope(); net.forward(x); }), repeats, warmup);
     }
 
-    private static IEnumerable<(string Name, double Gflops)> LocallyConnectedGflops(NetworkPreset preset, int batch, int repeats, int warmup)
+    private static IEnumerable<(string Name, double Gflops)> LocallyConnectedGflops(NetworkPreset preset, int batch, int repeats, int warmup, ScalarType dtype)
     {
         var shapes = preset.Network.Shapes(preset.InputShape);
         for (int i = 0; i < preset.Network.HiddenLayers.Count; i++)
         {
             if (preset.Network.HiddenLayers[i] is not LocallyConnectedLayerSpec spec) continue;
             using var layer = new LocallyConnected2d(spec, shapes[i], Activation.Tanh, new Generator(0, CPU));
-            using var x = rand(new long[] { batch, shapes[i].Channels, shapes[i].Height, shapes[i].Width }, requires_grad: true);
+            layer.to(dtype);
+            using var x = rand(new long[] { batch, shapes[i].Channels, shapes[i].Height, shapes[i].Width }, dtype: dtype, requires_grad: true);
             var geometry = layer.Geometry;
             double macs = (double)geometry.Locations * batch * geometry.PatchSize * geometry.Output.Channels;
             double seconds = Median(() => Time(() =>
