@@ -17,6 +17,7 @@ using Microsoft.ML.TargetProp.TorchSharp.Networks;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Microsoft.ML.TargetProp.Transforms;
 using Spectre.Console;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.TargetProp.Cli.Commands;
