@@ -15,7 +15,9 @@ public sealed class AlgorithmRegistryTests
     [TestMethod]
     public void EveryAlgorithmKindHasOneDescriptorWithUniqueNames()
     {
-        CollectionAssert.AreEquivalent(Enum.GetValues<AlgorithmKind>(), AlgorithmRegistry.All.Select(d => d.Kind).ToArray());
+        CollectionAssert.AreEquivalent(Enum.GetValues<AlgorithmKind>().Where(k => k != AlgorithmKind.Unknown).ToArray(), AlgorithmRegistry.All.Select(d => d.Kind).ToArray());
+        // Unknown names a model file's algorithm this package does not know; it is never a training algorithm.
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TorchSharp.Training.TrainingOptions { Algorithm = AlgorithmKind.Unknown }.Validate()).Message, "unknown algorithm Unknown");
         Assert.AreEqual(AlgorithmRegistry.All.Count, AlgorithmRegistry.ShortNames.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.AreEqual(AlgorithmRegistry.All.Count, AlgorithmRegistry.All.Select(d => d.DisplayName).Distinct().Count());
         Assert.AreEqual("bp, fa, dfa, dtp, sdtp or ao-sdtp", AlgorithmRegistry.ShortNameList());
