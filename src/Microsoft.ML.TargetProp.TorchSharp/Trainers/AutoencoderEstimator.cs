@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Linq;
-using System.Threading;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.MLNetInternals;
 using Microsoft.ML.TargetProp.Model;

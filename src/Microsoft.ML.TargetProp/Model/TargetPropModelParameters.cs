@@ -91,10 +91,10 @@ public sealed class TargetPropModelParameters
     internal TargetPropModelParameters WithAlgorithmName(string name) =>
         new(Network, InputShape, Classes, Layers, KindOf(name), HyperParameters, History) { Divergence = Divergence, AlgorithmName = name };
 
+    /// <summary>The member named exactly <paramref name="name"/> (as the file writes it; numbers are not names), else Unknown.</summary>
     private static AlgorithmKind KindOf(string name) =>
-        Enum.TryParse<AlgorithmKind>(name, ignoreCase: false, out var kind) && Enum.IsDefined(kind) && kind != AlgorithmKind.Unknown
-            && !char.IsAsciiDigit(name[0]) && name[0] != '-'
-            ? kind : AlgorithmKind.Unknown;
+        name != nameof(AlgorithmKind.Unknown) && Array.IndexOf(Enum.GetNames<AlgorithmKind>(), name) >= 0
+            ? Enum.Parse<AlgorithmKind>(name) : AlgorithmKind.Unknown;
 
     /// <summary>Shapes of h_0 … h_{L-1} (inputs of every layer).</summary>
     public IReadOnlyList<ImageShape> LayerInputShapes => Network.Shapes(InputShape);
@@ -202,8 +202,8 @@ public sealed class TargetPropModelParameters
             // The algorithm is a name: one this package does not know (a newer package's) loads as Unknown and scores.
             if (string.IsNullOrWhiteSpace(header.Algorithm))
                 throw new InvalidDataException($"{source} names no algorithm.");
-            return new TargetPropModelParameters(network, shape, header.Classes, layers, AlgorithmKind.Unknown, header.HyperParameters, header.History)
-                .WithAlgorithmName(header.Algorithm);
+            return new TargetPropModelParameters(network, shape, header.Classes, layers, KindOf(header.Algorithm), header.HyperParameters, header.History)
+                { AlgorithmName = header.Algorithm };
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException or ArgumentException or OverflowException or NotSupportedException)
         {
