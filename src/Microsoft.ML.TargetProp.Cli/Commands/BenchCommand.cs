@@ -100,6 +100,11 @@ public static class BenchCommand
                     report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd (GFLOP/s)", gflops, gflops / matmul, null));
                 foreach (var ((name, gflops), (_, reference)) in LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.BFloat16).Zip(fp32))
                     report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd bf16 (GFLOP/s)", gflops, gflops / reference, null));
+                // The optimizer alone, both ways in this run (issue 18): ratio = fused time / libtorch ops time.
+                var (weights, libtorchAdam) = AdamMilliseconds(preset, fused: false, repeats, warmup);
+                var (_, fusedAdam) = AdamMilliseconds(preset, fused: true, repeats, warmup);
+                report.Rows.Add(new Row(preset.Name, t, $"Adam step over θ ({weights:N0} weights), libtorch in-place ops (ms)", libtorchAdam, null, null));
+                report.Rows.Add(new Row(preset.Name, t, $"Adam step over θ ({weights:N0} weights), fused kernel (ms)", fusedAdam, fusedAdam / libtorchAdam, null));
                 double bpStep = double.NaN;
                 foreach (var algorithm in algorithms)
                 {
@@ -210,6 +215,16 @@ public static class BenchCommand
         using var x = rand(batch, preset.InputShape.Size);
         using var _ = no_grad();
         return Median(() => Time(() => { using var scope = NewDisposeScope(); net.forward(x); }), repeats, warmup);
+    }
+
+    /// <summary>The preset's parameter count and the median milliseconds of one Adam step over all of them, with random gradients.</summary>
+    private static (long Weights, double Milliseconds) AdamMilliseconds(NetworkPreset preset, bool fused, int repeats, int warmup)
+    {
+        using var net = new TargetPropNetwork(preset.Network, preset.InputShape, preset.Classes, new Generator(0, CPU));
+        var parameters = net.parameters().ToArray();
+        foreach (var p in parameters) p.grad = randn_like(p).DetachFromDisposeScope();
+        using var adam = new AdamOptimizer(parameters, new AdamSettings(1e-4)) { UseFusedKernel = fused };
+        return (parameters.Sum(p => p.numel()), 1000 * Median(() => Time(adam.Step), repeats, warmup));
     }
 
     private static IEnumerable<(string Name, double Gflops)> LocallyConnectedGflops(NetworkPreset preset, int batch, int repeats, int warmup, ScalarType dtype)

@@ -65,11 +65,23 @@ public sealed class AdamOptimizer : IDisposable
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var epsilon = _settings.Epsilon.ToScalar();
         using var negativeStep = (tf ? -_settings.LearningRate * Math.Sqrt(correction2) / correction1 : -_settings.LearningRate / correction1).ToScalar();
+        var fused = new FusedAdamKernel.Coefficients((float)b1, (float)b2, (float)(tf ? -_settings.LearningRate * Math.Sqrt(correction2) / correction1 : -_settings.LearningRate / correction1),
+            tf ? 1f : (float)(1 / Math.Sqrt(correction2)), (float)_settings.Epsilon);
+        int threads = Math.Max(1, get_num_threads());
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Length; i++)
         {
             var grad = _parameters[i].grad;
             if (grad is null) continue;
+            if (UseFusedKernel && CanFuse(_parameters[i], grad, _m[i], _v[i]))
+            {
+                unsafe
+                {
+                    FusedAdamKernel.Step(FusedAdamKernel.Address(_parameters[i]), FusedAdamKernel.Address(grad),
+                        FusedAdamKernel.Address(_m[i]), FusedAdamKernel.Address(_v[i]), _parameters[i].numel(), fused, threads);
+                }
+                continue;
+            }
             _m[i].mul_(beta1).add_(grad, alpha: oneMinusBeta1);
             _v[i].mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
             using var denominator = _v[i].sqrt();
@@ -77,6 +89,20 @@ public sealed class AdamOptimizer : IDisposable
             denominator.add_(epsilon, TorchScalars.One);
             _parameters[i].addcdiv_(_m[i], denominator, value: negativeStep);
         }
+    }
+
+    /// <summary>
+    /// True (default) to update contiguous float32 CPU parameters with <see cref="FusedAdamKernel"/>, one pass over
+    /// memory; other devices and dtypes always take libtorch's in-place ops. Both compute the same step (to float32
+    /// rounding); false exists to compare them.
+    /// </summary>
+    internal bool UseFusedKernel { get; set; } = true;
+
+    private static bool CanFuse(Tensor p, Tensor g, Tensor m, Tensor v)
+    {
+        foreach (var t in new[] { p, g, m, v })
+            if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float32 || !t.is_contiguous() || t.storage_offset() != 0) return false;
+        return g.numel() == p.numel() && p.numel() * sizeof(float) <= int.MaxValue;
     }
 
     /// <summary>Where ϵ enters the step.</summary>
