@@ -44,6 +44,9 @@ public sealed record FidelityFlags
     /// <summary>--crop-padding N.</summary>
     public int? CropPadding { get; init; }
 
+    /// <summary>--precision fp32|bf16.</summary>
+    public string? Precision { get; init; }
+
     internal static readonly Option<string?> StandardizeOption = new("--standardize") { Description = "standardise inputs per channel with training-set statistics, folded into the saved model: on or off" };
     internal static readonly Option<string?> InitOption = new("--init") { Description = "weight initialisation: glorot (conv-style fans), glorot-stride (stride-aware fans) or torch (±1/√fan_in, biases too)" };
     internal static readonly Option<string?> LocalLossOption = new("--local-loss") { Description = "layer and inverse loss scale: half-sum (½Σ), sum (Σ) or mean (mean over units)" };
@@ -53,10 +56,11 @@ public sealed record FidelityFlags
     internal static readonly Option<string?> AlternateEveryOption = new("--alternate-every") { Description = "alternating schedule granularity: epoch or batch" };
     internal static readonly Option<string?> AugmentOption = new("--augment") { Description = "random flips and crops of training images: auto (multi-channel images only, the default), on or off" };
     internal static readonly Option<string?> FlipOption = new("--flip") { Description = "flips drawn by --augment: horizontal (default), vertical, both or none" };
+    internal static readonly Option<string?> PrecisionOption = new("--precision") { Description = "number format of the layers' matrix products in training: fp32 (default) or bf16 (bfloat16 operands, float32 weights, gradients, Adam and evaluation; experimental)" };
     internal static readonly Option<int?> CropPaddingOption = new("--crop-padding") { Description = "zero padding before the random crop back to the image size (default 4; 0: no crops)" };
 
     /// <summary>The flags' options, to add to a command.</summary>
-    public static IEnumerable<Option> Options => new Option[] { StandardizeOption, InitOption, LocalLossOption, AdamEpsilonOption, BetasOption, SigmaModeOption, AlternateEveryOption, AugmentOption, FlipOption, CropPaddingOption };
+    public static IEnumerable<Option> Options => new Option[] { StandardizeOption, InitOption, LocalLossOption, AdamEpsilonOption, BetasOption, SigmaModeOption, AlternateEveryOption, AugmentOption, FlipOption, CropPaddingOption, PrecisionOption };
 
     /// <summary>Reads the flags from a parse result.</summary>
     public static FidelityFlags From(ParseResult parse) => new()
@@ -71,6 +75,7 @@ public sealed record FidelityFlags
         Augment = parse.GetValue(AugmentOption),
         Flip = parse.GetValue(FlipOption),
         CropPadding = parse.GetValue(CropPaddingOption),
+        Precision = parse.GetValue(PrecisionOption),
     };
 
     /// <summary>How <see cref="Betas"/> reads Table 5: as printed, Adam's β/ϵ in Table 4's space (default), or every value in it.</summary>
@@ -102,6 +107,8 @@ public sealed record FidelityFlags
             augmentation = augmentation with { Flip = f switch { "horizontal" => FlipKind.Horizontal, "vertical" => FlipKind.Vertical, "both" => FlipKind.Both, _ => FlipKind.None } };
         if (CropPadding is { } pad)
             augmentation = pad >= 0 ? augmentation with { CropPadding = pad } : throw new ArgumentOutOfRangeException("--crop-padding", $"--crop-padding must be ≥ 0; got {pad}.");
+        if (Choice(Precision, "--precision", "fp32", "bf16") is { } p)
+            o = o with { MatmulPrecision = p == "bf16" ? MatmulPrecision.BFloat16 : MatmulPrecision.Float32 };
         return o with { Augmentation = augmentation };
     }
 
@@ -118,6 +125,7 @@ public sealed record FidelityFlags
         if (Augment is not null) yield return $"--augment {Augment}";
         if (Flip is not null) yield return $"--flip {Flip}";
         if (CropPadding is { } pad) yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--crop-padding {pad}");
+        if (Precision is not null) yield return $"--precision {Precision}";
     }
 
     private static string? Choice(string? value, string flag, params string[] allowed)

@@ -39,6 +39,7 @@ public static class BenchCommand
     private static readonly Option<int> MemoryEpochsOption = new("--memory-epochs") { Description = "SDTP epochs of the memory measurement, for each --arch; 0 skips it", DefaultValueFactory = _ => 5 };
     private static readonly Option<int> MemoryExamplesOption = new("--memory-examples") { Description = "training examples per memory epoch (MNIST for mnist-* presets, random images of the preset's shape otherwise); 0 = the whole MNIST training set", DefaultValueFactory = _ => 10000 };
     private static readonly Option<string> MallocOption = new("--malloc") { Description = "default, tuned (pin glibc's mmap/trim thresholds first) or compare (SDTP steps under both, in this run)", DefaultValueFactory = _ => "compare" };
+    private static readonly Option<string> PrecisionOption = new("--precision") { Description = "comma-separated matrix-product precisions of the training steps: fp32, bf16", DefaultValueFactory = _ => "fp32" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-bench" };
     private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root (for the memory measurement on MNIST)" };
 
@@ -47,13 +48,19 @@ public static class BenchCommand
     {
         var command = new System.CommandLine.Command("bench", "Measure training-step, LC-layer, scoring and memory performance.")
         {
-            ArchOption, BatchOption, ThreadsOption, RepeatsOption, WarmupOption, AlgorithmsOption, ScoringImagesOption, MemoryEpochsOption, MemoryExamplesOption, MallocOption, OutputOption, DataDirOption,
+            ArchOption, BatchOption, ThreadsOption, RepeatsOption, WarmupOption, AlgorithmsOption, ScoringImagesOption, MemoryEpochsOption, MemoryExamplesOption, MallocOption, PrecisionOption, OutputOption, DataDirOption,
         };
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
             var presets = parse.GetValue(ArchOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(NetworkPresets.Get).ToArray();
             var threads = parse.GetValue(ThreadsOption)!.Split(',').Select(t => int.TryParse(t, out int n) && n > 0 ? n : throw new ArgumentException($"--threads: '{t}' is not a positive integer.")).ToArray();
             var algorithms = AlgorithmNames.ParseList(parse.GetValue(AlgorithmsOption)!).ToArray();
+            var precisions = parse.GetValue(PrecisionOption)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.ToLowerInvariant() switch
+            {
+                "fp32" => MatmulPrecision.Float32,
+                "bf16" => MatmulPrecision.BFloat16,
+                _ => throw new ArgumentException($"--precision: unknown precision '{p}'; expected fp32 or bf16."),
+            }).Distinct().ToArray();
             int batch = parse.GetValue(BatchOption), repeats = parse.GetValue(RepeatsOption), warmup = parse.GetValue(WarmupOption);
             if (batch < 1 || repeats < 1 || warmup < 0) throw new ArgumentException("--batch-size and --repeats must be ≥ 1 and --warmup ≥ 0.");
             string malloc = parse.GetValue(MallocOption)!;
@@ -105,14 +112,18 @@ public static class BenchCommand
                 var (_, fusedAdam) = AdamMilliseconds(preset, fused: true, repeats, warmup);
                 report.Rows.Add(new Row(preset.Name, t, $"Adam step over θ ({weights:N0} weights), libtorch in-place ops (ms)", libtorchAdam, null, null));
                 report.Rows.Add(new Row(preset.Name, t, $"Adam step over θ ({weights:N0} weights), fused kernel (ms)", fusedAdam, fusedAdam / libtorchAdam, null));
-                double bpStep = double.NaN;
-                foreach (var algorithm in algorithms)
+                foreach (var precision in precisions)
                 {
-                    var (profiler, step) = StepSeconds(preset, algorithm, batch, repeats, warmup);
-                    if (algorithm == AlgorithmKind.Backprop) bpStep = step;
-                    var phases = Enum.GetValues<StepPhase>().ToDictionary(p => p.ToString(), p => profiler.Median(p, warmup));
-                    report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step (samples/s)", batch / step,
-                        double.IsNaN(bpStep) ? null : step / bpStep, phases));
+                    double bpStep = double.NaN;
+                    string suffix = precision == MatmulPrecision.Float32 ? "" : ", bf16 matmuls";
+                    foreach (var algorithm in algorithms)
+                    {
+                        var (profiler, step) = StepSeconds(preset, algorithm, batch, repeats, warmup, precision);
+                        if (algorithm == AlgorithmKind.Backprop) bpStep = step;
+                        var phases = Enum.GetValues<StepPhase>().ToDictionary(p => p.ToString(), p => profiler.Median(p, warmup));
+                        report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step{suffix} (samples/s)", batch / step,
+                            double.IsNaN(bpStep) ? null : step / bpStep, phases));
+                    }
                 }
                 Write(report, output);
             }
@@ -254,7 +265,7 @@ public static class BenchCommand
     /// Times <paramref name="repeats"/> training steps after <paramref name="warmup"/>: the profiler holds the phases, and
     /// the returned median is of whole iterations (the step, the loss read-out and the dispose scope's teardown).
     /// </summary>
-    private static (StepProfiler Phases, double Seconds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup)
+    private static (StepProfiler Phases, double Seconds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup, MatmulPrecision precision)
     {
         var options = new TrainingOptions
         {
@@ -263,6 +274,7 @@ public static class BenchCommand
             BatchSize = batch,
             Diagnostics = false,
             TuneAllocator = false,   // the bench decides (--malloc)
+            MatmulPrecision = precision,
         };
         using var trainer = new NetworkTrainer(preset.Network, preset.InputShape, preset.Classes, options);
         using var x = rand(batch, preset.InputShape.Size);
@@ -286,11 +298,11 @@ public static class BenchCommand
     private static void CompareMalloc(Report report, NetworkPreset[] presets, AlgorithmKind[] algorithms, int batch, int repeats, int warmup)
     {
         var algorithm = algorithms.Contains(AlgorithmKind.SimplifiedTargetProp) ? AlgorithmKind.SimplifiedTargetProp : algorithms[0];
-        var before = presets.ToDictionary(p => p.Name, p => StepSeconds(p, algorithm, batch, repeats, warmup).Seconds);
+        var before = presets.ToDictionary(p => p.Name, p => StepSeconds(p, algorithm, batch, repeats, warmup, MatmulPrecision.Float32).Seconds);
         bool applied = MallocTuning.Apply();
         foreach (var p in presets)
         {
-            double after = StepSeconds(p, algorithm, batch, repeats, warmup).Seconds;
+            double after = StepSeconds(p, algorithm, batch, repeats, warmup, MatmulPrecision.Float32).Seconds;
             report.Rows.Add(new Row(p.Name, get_num_threads(), $"{AlgorithmNames.Of(algorithm)} step, default malloc (samples/s)", batch / before[p.Name], null, null));
             report.Rows.Add(new Row(p.Name, get_num_threads(), $"{AlgorithmNames.Of(algorithm)} step, tuned malloc (samples/s)", batch / after, before[p.Name] / after, null));
         }

@@ -217,6 +217,7 @@ public static class TrainCommand
                 alternateEvery = options.AlternateEvery.ToString(),
                 augmentation = options.Augmentation.AppliesTo(train.Shape)
                     ? $"{options.Augmentation.Flip} flips, crop padding {options.Augmentation.CropPadding}" : "none",
+                matmulPrecision = options.MatmulPrecision.ToString(),
                 table5 = request.HyperParameterFilePath is { } file ? $"not used: hyperparameters from {file}" : request.Fidelity.Reading.ToString(),
             },
             testAccuracy = testResult.Accuracy,

@@ -36,6 +36,7 @@ public abstract class TargetPropagation : LearningAlgorithm
             var targetActivation = layers[i - 1].Activation!.Value;
             int extra = i == layers.Count - 1 ? outputExtraInputs : 0;
             _inverses[i] = layers[i].CreateInverse(targetActivation, generator, extra);
+            _inverses[i]!.Precision = layers[i].Precision;
             list.Add(_inverses[i]!);
         }
         inverses = new ModuleList<InverseLayer>(list.ToArray());

@@ -57,7 +57,7 @@ public sealed class Convolution2d : TrainableLayer
         long n = x.shape[0];
         using var cols = Geometry.Unfold(x);                                               // [N, C·k·k, L]
         using var filters = weight.reshape(OutputShape.Channels, Geometry.PatchSize);
-        using var y = filters.matmul(cols);                                                // [N, O, L]
+        using var y = PrecisionMath.Matmul(filters, cols, Precision);                      // [N, O, L]
         using var b = bias.reshape(OutputShape.Channels, 1);
         using var biased = y.add(b, TorchScalars.One);
         return biased.reshape(n, OutputShape.Channels, OutputShape.Height, OutputShape.Width);
@@ -69,7 +69,8 @@ public sealed class Convolution2d : TrainableLayer
         long n = output.shape[0];
         using var y = output.reshape(n, OutputShape.Channels, Geometry.Locations);
         using var filters = weight.reshape(OutputShape.Channels, Geometry.PatchSize);
-        using var cols = filters.t().matmul(y);                                            // [N, C·k·k, L]
+        using var filtersT = filters.t();
+        using var cols = PrecisionMath.Matmul(filtersT, y, Precision);                     // [N, C·k·k, L]
         return Geometry.Fold(cols);
     }
 

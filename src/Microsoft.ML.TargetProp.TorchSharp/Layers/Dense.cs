@@ -32,10 +32,15 @@ public sealed class Dense : TrainableLayer
     public override int FanOut => OutputShape.Size;
 
     /// <inheritdoc />
-    public override Tensor Linear(Tensor input) => addmm(bias, input.flatten(1), weight.t(), 1, 1);
+    public override Tensor Linear(Tensor input)
+    {
+        if (Precision == MatmulPrecision.Float32) return addmm(bias, input.flatten(1), weight.t(), 1, 1);
+        using var w = weight.t();
+        return PrecisionMath.Matmul(input.flatten(1), w, Precision).add_(bias);
+    }
 
     /// <inheritdoc />
-    public override Tensor TransposeLinear(Tensor output, Tensor weight) => BatchShapes.Reshape(output.mm(weight), InputShape);
+    public override Tensor TransposeLinear(Tensor output, Tensor weight) => BatchShapes.Reshape(PrecisionMath.Matmul(output, weight, Precision), InputShape);
 
     /// <inheritdoc />
     public override Tensor ScaleInputChannels(Tensor channelScale)

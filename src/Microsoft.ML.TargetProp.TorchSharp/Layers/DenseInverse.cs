@@ -26,5 +26,10 @@ public sealed class DenseInverse : InverseLayer
     public Parameter Bias => bias;
 
     /// <inheritdoc />
-    public override Tensor Linear(Tensor input) => BatchShapes.Reshape(addmm(bias, input.flatten(1), weight.t(), 1, 1), OutputShape);
+    public override Tensor Linear(Tensor input)
+    {
+        if (Precision == MatmulPrecision.Float32) return BatchShapes.Reshape(addmm(bias, input.flatten(1), weight.t(), 1, 1), OutputShape);
+        using var w = weight.t();
+        return BatchShapes.Reshape(PrecisionMath.Matmul(input.flatten(1), w, Precision).add_(bias), OutputShape);
+    }
 }

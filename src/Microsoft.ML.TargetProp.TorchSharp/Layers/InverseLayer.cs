@@ -13,6 +13,15 @@ public abstract class InverseLayer : nn.Module<Tensor, Tensor>
         Activation = activation;
     }
 
+    /// <summary>The number format of this inverse's matrix products (default float32; the network gives it its layer's); λ stays float32 either way.</summary>
+    public MatmulPrecision Precision
+    {
+        get => _precision;
+        set => _precision = System.Enum.IsDefined(value) ? value : throw new System.ArgumentOutOfRangeException(nameof(value), value, "Unknown matrix-product precision.");
+    }
+
+    private MatmulPrecision _precision;
+
     /// <summary>Shape of the reconstruction (the forward layer's input h_{l-1}).</summary>
     public ImageShape OutputShape { get; }
 

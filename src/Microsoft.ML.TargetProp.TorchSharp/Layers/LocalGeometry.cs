@@ -87,13 +87,18 @@ public sealed class LocalGeometry
         return full[.., .., _padTop..(_padTop + Input.Height), _padLeft..(_padLeft + Input.Width)].contiguous();
     }
 
-    /// <summary>A x for a batch x [N, C, H, W] and weights A [L, C·k·k, O]; returns [N, O, H', W'] (no bias).</summary>
-    public Tensor Apply(Tensor x, Tensor weight)
+    /// <summary>
+    /// A x for a batch x [N, C, H, W] and weights A [L, C·k·k, O]; returns [N, O, H', W'] (no bias), in x's dtype. In
+    /// bfloat16 the input is rounded before the patches are gathered, so the patch copy moves half the bytes.
+    /// </summary>
+    public Tensor Apply(Tensor x, Tensor weight, MatmulPrecision precision = MatmulPrecision.Float32)
     {
         long n = x.shape[0];
-        using var patches = Patches(x);                              // [L, N, C·k·k]
-        using var y = patches.bmm(weight);                           // [L, N, O]
-        return y.permute(1, 2, 0).reshape(n, Output.Channels, Output.Height, Output.Width);
+        using var xs = PrecisionMath.Operand(x, precision);
+        using var w = PrecisionMath.Operand(weight, precision);
+        using var patches = Patches(xs);                             // [L, N, C·k·k]
+        using var y = patches.bmm(w);                                // [L, N, O]
+        return PrecisionMath.Widen(y.permute(1, 2, 0).reshape(n, Output.Channels, Output.Height, Output.Width));
     }
 
     /// <summary>The zero-padded receptive fields of a batch x [N, C, H, W] per location, [L, N, C·k·k] (C, then k×k).</summary>
@@ -112,13 +117,19 @@ public sealed class LocalGeometry
         return located.reshape(Locations, x.shape[0], PatchSize);
     }
 
-    /// <summary>Aᵀ y for a batch y [N, O, H', W'] and weights A [L, C·k·k, O]; returns [N, C, H, W].</summary>
-    public Tensor ApplyTranspose(Tensor y, Tensor weight)
+    /// <summary>
+    /// Aᵀ y for a batch y [N, O, H', W'] and weights A [L, C·k·k, O]; returns [N, C, H, W] in y's dtype (in bfloat16 the
+    /// patches are summed by fold in float32).
+    /// </summary>
+    public Tensor ApplyTranspose(Tensor y, Tensor weight, MatmulPrecision precision = MatmulPrecision.Float32)
     {
         long n = y.shape[0];
-        using var flat = y.reshape(n, Output.Channels, Locations);
+        using var ys = PrecisionMath.Operand(y, precision);
+        using var w = PrecisionMath.Operand(weight, precision);
+        using var flat = ys.reshape(n, Output.Channels, Locations);
         using var perLocation = flat.permute(2, 0, 1).contiguous();    // [L, N, O]
-        using var patches = perLocation.bmm(weight.transpose(1, 2));     // [L, N, C·k·k]
+        using var wt = w.transpose(1, 2);
+        using var patches = PrecisionMath.Widen(perLocation.bmm(wt));   // [L, N, C·k·k]
         using var cols = patches.permute(1, 2, 0);                       // [N, C·k·k, L]
         return Fold(cols);
     }

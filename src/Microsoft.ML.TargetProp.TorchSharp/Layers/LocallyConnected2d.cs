@@ -51,12 +51,12 @@ public sealed class LocallyConnected2d : TrainableLayer
     /// <inheritdoc />
     public override Tensor Linear(Tensor input)
     {
-        var y = Geometry.Apply(BatchShapes.Reshape(input, InputShape), weight);
+        var y = Geometry.Apply(BatchShapes.Reshape(input, InputShape), weight, Precision);
         return y.add_(bias, TorchScalars.One);
     }
 
     /// <inheritdoc />
-    public override Tensor TransposeLinear(Tensor output, Tensor weight) => Geometry.ApplyTranspose(output, weight);
+    public override Tensor TransposeLinear(Tensor output, Tensor weight) => Geometry.ApplyTranspose(output, weight, Precision);
 
     /// <inheritdoc />
     public override Tensor ScaleInputChannels(Tensor channelScale)

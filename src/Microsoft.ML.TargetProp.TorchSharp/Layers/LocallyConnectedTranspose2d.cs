@@ -39,7 +39,7 @@ public sealed class LocallyConnectedTranspose2d : InverseLayer
     /// <inheritdoc />
     public override Tensor Linear(Tensor input)
     {
-        using var x = _geometry.ApplyTranspose(BatchShapes.Reshape(input, _geometry.Output), weight);
+        using var x = _geometry.ApplyTranspose(BatchShapes.Reshape(input, _geometry.Output), weight, Precision);
         return x.add(bias, TorchScalars.One);
     }
 }

@@ -25,6 +25,15 @@ public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
     /// <summary>How W_l, b_l were drawn; the inverse and feedback matrices created by this layer use the same rule.</summary>
     public WeightInitialization Initialization { get; }
 
+    /// <summary>The number format of this layer's matrix products (default float32); θ stays float32 either way.</summary>
+    public MatmulPrecision Precision
+    {
+        get => _precision;
+        set => _precision = System.Enum.IsDefined(value) ? value : throw new System.ArgumentOutOfRangeException(nameof(value), value, "Unknown matrix-product precision.");
+    }
+
+    private MatmulPrecision _precision;
+
     /// <summary>Shape of h_{l-1}.</summary>
     public ImageShape InputShape { get; }
 

@@ -74,6 +74,16 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     [Obsolete("Use OutputSize: for an autoencoder it is the input size, not a number of classes. Will be removed.")]
     public int Classes => OutputSize;
 
+    /// <summary>
+    /// The number format of every layer's matrix products (<see cref="TrainableLayer.Precision"/>). Set it before an
+    /// algorithm creates its inverses: each inverse g_l takes its layer's precision when it is created.
+    /// </summary>
+    public MatmulPrecision Precision
+    {
+        get => _layers[0].Precision;
+        set { foreach (var layer in _layers) layer.Precision = value; }
+    }
+
     /// <summary>Layers f_1 … f_L; the last is the linear output layer.</summary>
     public IReadOnlyList<TrainableLayer> Layers => _layers;
 

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
@@ -54,6 +55,13 @@ public abstract class NetworkEstimatorOptions
     /// <summary>Write the checkpoint every this many epochs (and after the last one) when <see cref="CheckpointPath"/> is set. Default 1.</summary>
     public int CheckpointInterval = 1;
 
+    /// <summary>
+    /// The number format of the layers' matrix products in training (default float32). <see cref="MatmulPrecision.BFloat16"/>
+    /// rounds their operands to bfloat16 and keeps weights, gradients, Adam and the saved model float32; experimental
+    /// (docs/performance.md).
+    /// </summary>
+    public MatmulPrecision MatmulPrecision = TrainingOptions.Default.MatmulPrecision;
+
     /// <summary>Throws an error naming the option for what the engine cannot check (column names, architecture text, paths).</summary>
     internal virtual void Validate()
     {
@@ -80,6 +88,7 @@ public abstract class NetworkEstimatorOptions
             Diagnostics = Diagnostics,
             CheckpointPath = CheckpointPath,
             CheckpointInterval = CheckpointInterval,
+            MatmulPrecision = MatmulPrecision,
         });
         options.Validate(OptionName);
         return options;

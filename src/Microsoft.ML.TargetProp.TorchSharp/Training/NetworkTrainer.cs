@@ -48,6 +48,7 @@ public sealed class NetworkTrainer : IDisposable
         if (options.NumberOfThreads is int threads) set_num_threads(threads);
         _generator = new Generator((ulong)options.Seed, CPU);
         Network = new TargetPropNetwork(spec, inputShape, classes, _generator, objective, options.Initialization);
+        Network.Precision = options.MatmulPrecision;   // before the algorithm: its inverses take their layer's precision
         if (_device.type != global::TorchSharp.DeviceType.CPU) Network.to(_device);
         Algorithm = AlgorithmFactory.Create(options.Algorithm, Network, options.HyperParameters, _generator);
         Algorithm.LocalLoss = options.LocalLoss;
@@ -201,7 +202,18 @@ public sealed class NetworkTrainer : IDisposable
     /// Mean task error and accuracy of the current network on <paramref name="data"/>: cross-entropy, or for an
     /// autoencoder the squared reconstruction error ‖x − x̂‖² per example (accuracy NaN).
     /// </summary>
-    public EvaluationResult Evaluate(InMemoryDataset data)
+    public EvaluationResult Evaluate(InMemoryDataset data) => AtFloat32(() => EvaluateAtNetworkPrecision(data));
+
+    /// <summary>Runs <paramref name="evaluate"/> with float32 products whatever <see cref="TrainingOptions.MatmulPrecision"/> is: evaluation measures the float32 model that is saved.</summary>
+    private T AtFloat32<T>(Func<T> evaluate)
+    {
+        var precision = Network.Precision;
+        Network.Precision = MatmulPrecision.Float32;
+        try { return evaluate(); }
+        finally { Network.Precision = precision; }
+    }
+
+    private EvaluationResult EvaluateAtNetworkPrecision(InMemoryDataset data)
     {
         CheckData(data, nameof(data));
         using var scope = NewDisposeScope();
@@ -228,14 +240,14 @@ public sealed class NetworkTrainer : IDisposable
     public float[] PredictProbabilities(InMemoryDataset data) => PredictOutputs(data);
 
     /// <summary>The network's output for every example in <paramref name="data"/>, row-major: a classifier's class probabilities (softmax) [N, classes], an autoencoder's reconstructions [N, input size].</summary>
-    public float[] PredictOutputs(InMemoryDataset data)
+    public float[] PredictOutputs(InMemoryDataset data) => AtFloat32(() =>
     {
         CheckData(data, nameof(data));
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var logits = Network.forward(ToTensor(data));
         return Objective.OutputCode(logits).cpu().data<float>().ToArray();
-    }
+    });
 
     /// <summary>
     /// Writes weights, the algorithm's state, both optimizers' states, the random generator state and the history to

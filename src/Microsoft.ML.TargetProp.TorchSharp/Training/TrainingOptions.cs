@@ -79,6 +79,13 @@ public sealed record TrainingOptions
     /// </summary>
     public AlternationGranularity AlternateEvery { get; init; } = AlternationGranularity.Minibatch;
 
+    /// <summary>
+    /// The number format of the layers' matrix products in training (default float32). bfloat16 rounds the operands of
+    /// every product of the forward layers and inverses and keeps θ, λ, gradients and Adam in float32; evaluation and the
+    /// saved model are float32. Experimental: docs/performance.md has its speed, docs/results.md its accuracy.
+    /// </summary>
+    public MatmulPrecision MatmulPrecision { get; init; } = MatmulPrecision.Float32;
+
     /// <summary>Random flips and crops of training images (default: on for multi-channel images, off otherwise).</summary>
     public ImageAugmentation Augmentation { get; init; } = new();
 
@@ -101,6 +108,7 @@ public sealed record TrainingOptions
         Defined(LocalLoss, label(nameof(LocalLoss)));
         Defined(AdamEpsilon, label(nameof(AdamEpsilon)));
         Defined(AlternateEvery, label(nameof(AlternateEvery)));
+        Defined(MatmulPrecision, label(nameof(MatmulPrecision)));
         string augmentation = label(nameof(Augmentation));
         if (Augmentation is null)
             throw new ArgumentNullException(OptionChecks.ParamName(augmentation), $"{augmentation} must not be null; use new ImageAugmentation {{ Mode = AugmentationMode.Off }} to turn it off.");

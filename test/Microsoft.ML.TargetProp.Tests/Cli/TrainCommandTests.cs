@@ -216,6 +216,22 @@ public sealed class TrainCommandTests
     }
 
     [TestMethod]
+    public void PrecisionBf16IsRecordedInTheCommandAndMetricsAndAnUnknownOneIsNamed()
+    {
+        string output = TestSetup.TempFolder();
+        Tpnet.Train(output, "--algorithm", "bp", "--precision", "bf16");
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
+        {
+            StringAssert.Contains(json.RootElement.GetProperty("command").GetString(), "--precision bf16");
+            Assert.AreEqual("BFloat16", json.RootElement.GetProperty("reproduction").GetProperty("matmulPrecision").GetString());
+        }
+        var (code, error) = Tpnet.Run("train", "--arch", Tpnet.Arch, "--epochs", "1", "--train-limit", "50", "--precision", "fp16", "--output", TestSetup.TempFolder());
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "--precision");
+        StringAssert.Contains(error, "bf16");
+    }
+
+    [TestMethod]
     public void MissingDatasetListsFilesAndSources()
     {
         var (code, error) = Tpnet.Run("train", "--dataset", "cifar10", "--data-dir", TestSetup.TempFolder());
