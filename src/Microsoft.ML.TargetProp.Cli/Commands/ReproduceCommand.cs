@@ -25,6 +25,7 @@ public static class ReproduceCommand
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png); cells finished there with the same command are not rerun", DefaultValueFactory = _ => "tpnet-reproduce" };
     private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write CELL/checkpoint.ckpt every N epochs; a rerun resumes an unfinished cell from its checkpoint (also after raising --epochs)" };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed of every cell", DefaultValueFactory = _ => 0 };
+    private static readonly Option<string?> SeedsOption = new("--seeds") { Description = "comma-separated seeds: every cell once per seed (seed S ≠ 0 in CELL-seedS), and results.md adds each cell's mean ± standard deviation" };
     private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use for every cell (an architecture preset name), or a folder of searched presets (e.g. presets: each cell uses FOLDER/ARCH-ALGORITHM-SCHEDULE.json where it exists, Table 5 elsewhere); default: each cell's architecture's Table 5 column" };
 
     /// <summary>Creates the command.</summary>
@@ -33,7 +34,7 @@ public static class ReproduceCommand
         var command = new System.CommandLine.Command("reproduce", "Run the paper's Table 1 cells for an architecture with Table 5 hyperparameters and compare the test errors.")
         {
             ArchOption, DatasetOption, EpochsOption, OnlyOption, ThreadsOption, TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
-            CheckpointOption, SeedOption, HParamsOption,
+            CheckpointOption, SeedOption, SeedsOption, HParamsOption,
         };
         foreach (var option in FidelityFlags.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
@@ -65,8 +66,9 @@ public static class ReproduceCommand
                 if (missing.Count > 0)
                     Warnings.Write($"--hparams {hparams}: no searched preset for {string.Join(", ", missing)} (expected {Path.Combine(hparams, arch.ToLowerInvariant() + "-ALGORITHM-SCHEDULE.json")}); those cells use Table 5.");
             }
+            var seeds = Seeds(parse);
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));
-            TrainRequest Request(PaperTable1.Cell cell) => new()
+            TrainRequest Request(PaperTable1.Cell cell, int seed) => new()
             {
                 Dataset = dataset,
                 Algorithm = cell.Algorithm,
@@ -77,23 +79,24 @@ public static class ReproduceCommand
                 TrainLimit = parse.GetValue(TrainLimitOption),
                 TestLimit = parse.GetValue(TestLimitOption),
                 DataDir = parse.GetValue(DataDirOption),
-                Seed = parse.GetValue(SeedOption),
+                Seed = seed,
                 HyperParameterPreset = Preset(cell),
                 CheckpointEvery = parse.GetValue(CheckpointOption),
                 Fidelity = FidelityFlags.From(parse),
             };
-            var rows = new List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)>();
-            var resumed = new HashSet<PaperTable1.Cell>();
-            foreach (var cell in cells)
+            var runs = cells.SelectMany(c => seeds.Select(seed => (Cell: c, Seed: seed))).ToList();
+            var rows = new List<Row>();
+            var resumed = new HashSet<(PaperTable1.Cell, int)>();
+            foreach (var (cell, seed) in runs)
             {
                 if (cancellation.IsCancellationRequested) break;
-                var request = Request(cell);
-                string folder = Path.Combine(output, $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}");
+                var request = Request(cell, seed);
+                string folder = Path.Combine(output, Folder(cell, seed));
                 var outcome = Finished(request, folder);
                 if (outcome is not null)
                 {
                     AnsiConsole.MarkupLine("[bold]{0}[/]: finished earlier with this command, skipped", Markup.Escape(folder));
-                    resumed.Add(cell);
+                    resumed.Add((cell, seed));
                 }
                 else
                 {
@@ -101,28 +104,28 @@ public static class ReproduceCommand
                     bool resume = request.CheckpointEvery is not null && File.Exists(Path.Combine(folder, "checkpoint.ckpt"));
                     outcome = TrainCommand.Run(request, locator, folder, 0, null, cancellation, resume);
                 }
-                rows.Add((cell, outcome));
+                rows.Add(new Row(cell, seed, outcome));
                 WriteReport(output, rows, dataset, expected);
-                Plots.ErrorCurves(rows.Where(r => r.Outcome.Result.History.Count > 0).Select(r => ($"{r.Cell.Algorithm} {r.Cell.Schedule}", (IReadOnlyList<Model.EpochMetrics>)r.Outcome.Result.History)).ToList(),
+                Plots.ErrorCurves(rows.Where(r => r.Outcome.Result.History.Count > 0).Select(r => ($"{r.Cell.Algorithm} {r.Cell.Schedule}{(seeds.Count > 1 ? $" seed {r.Seed}" : "")}", (IReadOnlyList<Model.EpochMetrics>)r.Outcome.Result.History)).ToList(),
                     $"{cell.Architecture} on {request.Dataset}: train (dashed) and test (solid) error (Figure 8)", Path.Combine(output, "learning_curves.png"));
             }
-            var table = new Table().AddColumns("#", "architecture", "algorithm", "schedule", "paper error %", "ours: best error % (epoch)", "ours: final error %", "epochs", "s/epoch");
+            var table = new Table().AddColumns("#", "architecture", "algorithm", "schedule", "seed", "paper error %", "ours: best error % (epoch)", "ours: final error %", "epochs", "s/epoch");
             for (int i = 0; i < rows.Count; i++)
             {
-                var (cell, o) = rows[i];
-                table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), cell.Architecture, cell.Algorithm, cell.Schedule, F(cell.TestErrorPercent), $"{F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch})",
+                var (cell, seed, o) = rows[i];
+                table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), cell.Architecture, cell.Algorithm, cell.Schedule, seed.ToString(CultureInfo.InvariantCulture), F(cell.TestErrorPercent), $"{F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch})",
                     F(100 * o.Test.Error), o.Result.History.Count.ToString(CultureInfo.InvariantCulture), F(o.MedianEpochSeconds, "F1"));
             }
             AnsiConsole.Write(table);
             // The exact command of every row (and of the cells an interruption left out), unwrapped so it can be copied.
             Console.WriteLine("Commands:");
-            for (int i = 0; i < cells.Count; i++)
+            for (int i = 0; i < runs.Count; i++)
             {
-                var cell = cells[i];
+                var (cell, seed) = runs[i];
                 string status = i >= rows.Count ? " (not run: interrupted)"
-                    : resumed.Contains(cell) ? " (finished earlier, not rerun)"
+                    : resumed.Contains((cell, seed)) ? " (finished earlier, not rerun)"
                     : rows[i].Outcome.Result.Cancelled ? " (interrupted)" : "";
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(i < rows.Count ? (i + 1).ToString(CultureInfo.InvariantCulture) : "-")}  {Request(cell).ToCommandLine()}{status}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(i < rows.Count ? (i + 1).ToString(CultureInfo.InvariantCulture) : "-")}  {Request(cell, seed).ToCommandLine()}{status}"));
             }
             return Task.FromResult(0);
         });
@@ -158,17 +161,61 @@ public static class ReproduceCommand
 
     private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
 
-    private static void WriteReport(string output, List<(PaperTable1.Cell Cell, TrainCommand.Outcome Outcome)> rows, string dataset, string expected)
+    /// <summary>One trained (or resumed) cell and seed.</summary>
+    private sealed record Row(PaperTable1.Cell Cell, int Seed, TrainCommand.Outcome Outcome);
+
+    /// <summary>A cell's folder: ARCH-ALGORITHM-SCHEDULE for seed 0, with -seedS appended for another seed.</summary>
+    internal static string Folder(PaperTable1.Cell cell, int seed) =>
+        $"{cell.Architecture}-{cell.Algorithm}-{cell.Schedule}" + (seed == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"-seed{seed}"));
+
+    /// <summary>--seeds S1,S2,… (distinct, ≥ 0), or the single --seed; both at once is an error.</summary>
+    private static IReadOnlyList<int> Seeds(ParseResult parse)
+    {
+        string? list = parse.GetValue(SeedsOption);
+        if (list is null) return new[] { parse.GetValue(SeedOption) };
+        if (parse.GetResult(SeedOption) is { Implicit: false })
+            throw new ArgumentException("--seed and --seeds cannot be used together; give every seed to --seeds (e.g. --seeds 0,1,2).");
+        var seeds = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int seed) ? seed
+                : throw new ArgumentException($"--seeds: '{t}' is not a non-negative integer; expected a list such as 0,1,2."))
+            .ToList();
+        if (seeds.Count == 0) throw new ArgumentException("--seeds: expected at least one seed, e.g. 0,1,2.");
+        if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException($"--seeds '{list}' repeats a seed.");
+        return seeds;
+    }
+
+    /// <summary>Mean and sample standard deviation (0 for one value).</summary>
+    private static (double Mean, double Sd) MeanSd(IReadOnlyList<double> values)
+    {
+        double mean = values.Average();
+        double sd = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+        return (mean, sd);
+    }
+
+    private static void WriteReport(string output, List<Row> rows, string dataset, string expected)
     {
         var md = new StringBuilder();
         if (Directory.Exists(dataset) && expected == "cifar10")
             md.AppendLine($"Trained on {dataset}: if these are the CIFAR-10 JPEG class folders, they are a lossy re-encode of the official images, so errors are not exactly comparable with the paper's.").AppendLine();
         else if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase))
             md.AppendLine($"Trained on {dataset}; the paper's test errors are {PaperTable1.DisplayName(expected)}'s.").AppendLine();
-        md.AppendLine("| architecture | algorithm | schedule | paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
-        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var (cell, o) in rows)
-            md.AppendLine($"| {cell.Architecture} | {cell.Algorithm} | {cell.Schedule} | {F(cell.TestErrorPercent)} | {F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch}) | {F(100 * o.Test.Error)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
+        md.AppendLine("| architecture | algorithm | schedule | seed | paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var (cell, seed, o) in rows)
+            md.AppendLine($"| {cell.Architecture} | {cell.Algorithm} | {cell.Schedule} | {seed} | {F(cell.TestErrorPercent)} | {F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch}) | {F(100 * o.Test.Error)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
+        var perCell = rows.GroupBy(r => r.Cell).Where(g => g.Count() > 1).ToList();
+        if (perCell.Count > 0)
+        {
+            md.AppendLine().AppendLine("Over seeds (mean ± sample standard deviation):").AppendLine();
+            md.AppendLine("| architecture | algorithm | schedule | seeds | paper test error % | ours: best test error % | ours: final test error % |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var g in perCell)
+            {
+                var best = MeanSd(g.Select(r => 100 * (1 - r.Outcome.BestTestAccuracy)).ToList());
+                var final = MeanSd(g.Select(r => 100 * r.Outcome.Test.Error).ToList());
+                md.AppendLine($"| {g.Key.Architecture} | {g.Key.Algorithm} | {g.Key.Schedule} | {string.Join(",", g.Select(r => r.Seed))} | {F(g.Key.TestErrorPercent)} | {F(best.Mean)} ± {F(best.Sd)} | {F(final.Mean)} ± {F(final.Sd)} |");
+            }
+        }
         Directory.CreateDirectory(output);
         AtomicFile.WriteAllText(Path.Combine(output, "results.md"), md.ToString());
     }

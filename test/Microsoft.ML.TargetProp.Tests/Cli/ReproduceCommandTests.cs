@@ -71,4 +71,33 @@ public sealed class ReproduceCommandTests
         StringAssert.Contains(error, "--only 'dtp-sideways'");
         StringAssert.Contains(error, "dtp-alternating");
     }
+
+    [TestMethod]
+    public void SeedsRunEveryCellOncePerSeedAndReportTheMeanAndStandardDeviation()
+    {
+        string output = TestSetup.TempFolder();
+        var (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "bp", "--epochs", "1", "--seeds", "0,1",
+            "--train-limit", "300", "--test-limit", "100", "--threads", "1", "-o", output);
+        Assert.AreEqual(0, code, error);
+        var errors = new double[2];
+        for (int i = 0; i < 2; i++)
+        {
+            string folder = Path.Combine(output, i == 0 ? "mnist-fc-bp-parallel" : "mnist-fc-bp-parallel-seed1");
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+            Assert.AreEqual(i, metrics.RootElement.GetProperty("Seed").GetInt32());
+            errors[i] = 100 * (1 - metrics.RootElement.GetProperty("testAccuracy").GetDouble());
+        }
+        Assert.AreNotEqual(errors[0], errors[1], "two seeds, two different runs");
+        double mean = (errors[0] + errors[1]) / 2, sd = Math.Abs(errors[0] - errors[1]) / Math.Sqrt(2);
+        string report = File.ReadAllText(Path.Combine(output, "results.md"));
+        StringAssert.Contains(report, "Over seeds");
+        StringAssert.Contains(report, FormattableString.Invariant($"| mnist-fc | bp | parallel | 0,1 | 1.48 | {mean:F2} ± {sd:F2} |"));
+
+        (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "bp", "--seed", "1", "--seeds", "0,1", "-o", output);
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "--seed and --seeds");
+        (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "bp", "--seeds", "0,x", "-o", output);
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "--seeds: 'x'");
+    }
 }
