@@ -112,6 +112,23 @@ public static class BenchCommand
                 var (_, fusedAdam) = AdamMilliseconds(preset, fused: true, repeats, warmup);
                 report.Rows.Add(new Row(preset.Name, t, $"Adam step over θ ({weights:N0} weights), libtorch in-place ops (ms)", libtorchAdam, null, null));
                 report.Rows.Add(new Row(preset.Name, t, $"Adam step over θ ({weights:N0} weights), fused kernel (ms)", fusedAdam, fusedAdam / libtorchAdam, null));
+                // The managed LC patch kernels against libtorch's gather and fold, interleaved off/on so drift cancels (issue 18).
+                if (preset.Network.HiddenLayers.Any(l => l is LocallyConnectedLayerSpec { SharedWeights: false }))
+                    foreach (var algorithm in algorithms)
+                    {
+                        var off = new List<double>();
+                        var on = new List<double>();
+                        for (int round = 0; round < 3; round++)
+                            foreach (bool enabled in new[] { false, true })
+                            {
+                                LocalPatchKernels.Enabled = enabled;
+                                (enabled ? on : off).Add(StepSeconds(preset, algorithm, batch, repeats, warmup, MatmulPrecision.Float32).Seconds);
+                            }
+                        LocalPatchKernels.Enabled = true;
+                        double offStep = StepProfiler.MedianOf(off.ToArray()), onStep = StepProfiler.MedianOf(on.ToArray());
+                        report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step, libtorch gather/fold (samples/s)", batch / offStep, null, null));
+                        report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step, managed patch kernels (samples/s)", batch / onStep, onStep / offStep, null));
+                    }
                 foreach (var precision in precisions)
                 {
                     double bpStep = double.NaN;

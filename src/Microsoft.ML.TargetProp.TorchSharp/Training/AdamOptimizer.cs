@@ -77,8 +77,8 @@ public sealed class AdamOptimizer : IDisposable
             {
                 unsafe
                 {
-                    FusedAdamKernel.Step(FusedAdamKernel.Address(_parameters[i]), FusedAdamKernel.Address(grad),
-                        FusedAdamKernel.Address(_m[i]), FusedAdamKernel.Address(_v[i]), _parameters[i].numel(), fused, threads);
+                    FusedAdamKernel.Step(TensorMemory.Float32(_parameters[i]), TensorMemory.Float32(grad),
+                        TensorMemory.Float32(_m[i]), TensorMemory.Float32(_v[i]), _parameters[i].numel(), fused, threads);
                 }
                 continue;
             }
@@ -98,12 +98,8 @@ public sealed class AdamOptimizer : IDisposable
     /// </summary>
     internal bool UseFusedKernel { get; set; } = true;
 
-    private static bool CanFuse(Tensor p, Tensor g, Tensor m, Tensor v)
-    {
-        foreach (var t in new[] { p, g, m, v })
-            if (t.device_type != DeviceType.CPU || t.dtype != ScalarType.Float32 || !t.is_contiguous() || t.storage_offset() != 0) return false;
-        return g.numel() == p.numel() && p.numel() * sizeof(float) <= int.MaxValue;
-    }
+    private static bool CanFuse(Tensor p, Tensor g, Tensor m, Tensor v) =>
+        new[] { p, g, m, v }.All(TensorMemory.IsPlainFloat32) && g.numel() == p.numel() && p.numel() * sizeof(float) <= int.MaxValue;
 
     /// <summary>Where ϵ enters the step.</summary>
     public AdamEpsilonMode EpsilonMode => _epsilonMode;

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
 
@@ -92,8 +91,4 @@ internal static unsafe class FusedAdamKernel
         *v = vi;
         *theta += c.NegativeStep * mi / (MathF.Sqrt(vi) * c.SqrtScale + c.Epsilon);
     }
-
-    /// <summary>The address of a contiguous tensor's first element (CPU only).</summary>
-    public static float* Address(global::TorchSharp.torch.Tensor tensor) =>
-        (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
 }
