@@ -24,33 +24,22 @@ internal static unsafe class LocalPatchKernels
     public static Tensor Gather(Tensor input, LocalGeometry g)
     {
         using var x = input.is_contiguous() ? input.alias() : input.contiguous();
-        int n = (int)x.shape[0], c = g.Input.Channels, h = g.Input.Height, w = g.Input.Width;
-        int k = g.Spec.Kernel, s = g.Spec.Stride, ho = g.Output.Height, wo = g.Output.Width, patch = g.PatchSize;
-        var patches = empty(new long[] { g.Locations, n, patch });
+        int n = (int)x.shape[0], c = g.Input.Channels, plane = g.Input.Height * g.Input.Width, w = g.Input.Width, k = g.Spec.Kernel;
+        var patches = empty(new long[] { g.Locations, n, g.PatchSize });
         nint src = (nint)TensorMemory.Float32(x), dst = (nint)TensorMemory.Float32(patches);
-        int padTop = g.PadTop, padLeft = g.PadLeft;
-        For(n, example =>
+        ForEachWindow(g, n, (int example, int location, in Window win) =>
         {
-            float* image = (float*)src + (long)example * c * h * w;
-            for (int oy = 0; oy < ho; oy++)
-            for (int ox = 0; ox < wo; ox++)
+            float* image = (float*)src + (long)example * c * plane;
+            float* o = (float*)dst + ((long)location * n + example) * g.PatchSize;
+            for (int ch = 0; ch < c; ch++)
+            for (int ky = 0; ky < k; ky++, o += k)
             {
-                float* o = (float*)dst + ((long)(oy * wo + ox) * n + example) * patch;
-                int y0 = oy * s - padTop, x0 = ox * s - padLeft;
-                int kyLo = Math.Max(0, -y0), kyHi = Math.Min(k, h - y0), kxLo = Math.Max(0, -x0), kxHi = Math.Min(k, w - x0);
-                for (int ch = 0; ch < c; ch++)
-                {
-                    float* plane = image + (long)ch * h * w;
-                    for (int ky = 0; ky < k; ky++, o += k)
-                    {
-                        if (ky < kyLo || ky >= kyHi) { for (int kx = 0; kx < k; kx++) o[kx] = 0f; continue; }
-                        float* row = plane + (long)(y0 + ky) * w + x0;
-                        int kx2 = 0;
-                        for (; kx2 < kxLo; kx2++) o[kx2] = 0f;
-                        for (; kx2 < kxHi; kx2++) o[kx2] = row[kx2];
-                        for (; kx2 < k; kx2++) o[kx2] = 0f;
-                    }
-                }
+                if (ky < win.KyLo || ky >= win.KyHi) { for (int kx = 0; kx < k; kx++) o[kx] = 0f; continue; }
+                float* row = image + (long)ch * plane + (long)(win.Y0 + ky) * w + win.X0;
+                int i = 0;
+                for (; i < win.KxLo; i++) o[i] = 0f;
+                for (; i < win.KxHi; i++) o[i] = row[i];
+                for (; i < k; i++) o[i] = 0f;
             }
         });
         return patches;
@@ -60,39 +49,45 @@ internal static unsafe class LocalPatchKernels
     public static Tensor Scatter(Tensor input, LocalGeometry g)
     {
         using var patches = input.is_contiguous() ? input.alias() : input.contiguous();
-        int n = (int)patches.shape[1], c = g.Input.Channels, h = g.Input.Height, w = g.Input.Width;
-        int k = g.Spec.Kernel, s = g.Spec.Stride, ho = g.Output.Height, wo = g.Output.Width, patch = g.PatchSize;
-        var x = zeros(new long[] { n, c, h, w });
+        int n = (int)patches.shape[1], c = g.Input.Channels, plane = g.Input.Height * g.Input.Width, w = g.Input.Width, k = g.Spec.Kernel;
+        var x = zeros(new long[] { n, c, g.Input.Height, w });
         nint src = (nint)TensorMemory.Float32(patches), dst = (nint)TensorMemory.Float32(x);
-        int padTop = g.PadTop, padLeft = g.PadLeft;
-        For(n, example =>
+        ForEachWindow(g, n, (int example, int location, in Window win) =>
         {
-            float* image = (float*)dst + (long)example * c * h * w;
-            for (int oy = 0; oy < ho; oy++)
-            for (int ox = 0; ox < wo; ox++)
+            float* image = (float*)dst + (long)example * c * plane;
+            float* p = (float*)src + ((long)location * n + example) * g.PatchSize;
+            for (int ch = 0; ch < c; ch++, p += k * k)
+            for (int ky = win.KyLo; ky < win.KyHi; ky++)
             {
-                float* p = (float*)src + ((long)(oy * wo + ox) * n + example) * patch;
-                int y0 = oy * s - padTop, x0 = ox * s - padLeft;
-                int kyLo = Math.Max(0, -y0), kyHi = Math.Min(k, h - y0), kxLo = Math.Max(0, -x0), kxHi = Math.Min(k, w - x0);
-                for (int ch = 0; ch < c; ch++, p += k * k)
-                {
-                    float* plane = image + (long)ch * h * w;
-                    for (int ky = kyLo; ky < kyHi; ky++)
-                    {
-                        float* row = plane + (long)(y0 + ky) * w + x0;
-                        float* q = p + ky * k;
-                        for (int kx = kxLo; kx < kxHi; kx++) row[kx] += q[kx];
-                    }
-                }
+                float* row = image + (long)ch * plane + (long)(win.Y0 + ky) * w + win.X0;
+                float* q = p + ky * k;
+                for (int i = win.KxLo; i < win.KxHi; i++) row[i] += q[i];
             }
         });
         return x;
     }
 
-    private static void For(int examples, Action<int> body)
+    /// <summary>The receptive field of one output location: its top-left input position (y0, x0), possibly in the padding, and the kernel rows and columns [lo, hi) that fall inside the image.</summary>
+    private readonly record struct Window(int Y0, int X0, int KyLo, int KyHi, int KxLo, int KxHi);
+
+    private delegate void WindowBody(int example, int location, in Window window);
+
+    /// <summary>Calls <paramref name="body"/> for every example and output location, examples in parallel (each on one thread, locations in order).</summary>
+    private static void ForEachWindow(LocalGeometry g, int examples, WindowBody body)
     {
+        int k = g.Spec.Kernel, s = g.Spec.Stride, h = g.Input.Height, w = g.Input.Width, wo = g.Output.Width;
+        var windows = new Window[g.Locations];
+        for (int l = 0; l < windows.Length; l++)
+        {
+            int y0 = l / wo * s - g.PadTop, x0 = l % wo * s - g.PadLeft;
+            windows[l] = new Window(y0, x0, Math.Max(0, -y0), Math.Min(k, h - y0), Math.Max(0, -x0), Math.Min(k, w - x0));
+        }
+        void Example(int example)
+        {
+            for (int l = 0; l < windows.Length; l++) body(example, l, windows[l]);
+        }
         int threads = Math.Max(1, get_num_threads());
-        if (threads == 1 || examples == 1) { for (int i = 0; i < examples; i++) body(i); return; }
-        Parallel.For(0, examples, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
+        if (threads == 1 || examples == 1) { for (int i = 0; i < examples; i++) Example(i); return; }
+        Parallel.For(0, examples, new ParallelOptions { MaxDegreeOfParallelism = threads }, Example);
     }
 }
