@@ -20,9 +20,9 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 /// So the strided view is used from two input channels on.
 /// Where autograd need not track the input (SDTP's, DTP's and DFA's layer-local forwards, the targets computed under
 /// no_grad) the managed <see cref="LocalPatchKernels"/> gather and scatter instead: measured 2026-12-02 on 2 threads,
-/// batch 128 (a machine whose 2048² matmul ran at 157 GFLOP/s, medians of 12, two rounds), gather 5.4–5.8 → 2.6–3.8 ms
-/// and transpose (permute, bmm, fold) 9.2–10.5 → 5.8–7.6 ms on MNIST-LC layer 2; gather 33–55 → 22–27 ms and
-/// transpose 101–118 → 50–60 ms on CIFAR-LC layer 2; the one-channel gather stays im2col (0.56 against 0.74–0.87 ms).
+/// batch 128 (build/bench/PatchKernels, a 2048² matmul at 129 GFLOP/s, medians of 12, two rounds), gather 7.3–8.3 →
+/// 2.1–2.5 ms and transpose (permute, bmm, fold) 12.4 → 8.2–8.5 ms on MNIST-LC layer 2; gather 41–44 → 27 ms and
+/// transpose 104–125 → 60–61 ms on CIFAR-LC layer 2; the one-channel gather stays im2col (no faster managed).
 /// </remarks>
 public sealed class LocalGeometry
 {
