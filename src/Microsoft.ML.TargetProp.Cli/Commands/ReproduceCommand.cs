@@ -199,10 +199,12 @@ public static class ReproduceCommand
             md.AppendLine($"Trained on {dataset}: if these are the CIFAR-10 JPEG class folders, they are a lossy re-encode of the official images, so errors are not exactly comparable with the paper's.").AppendLine();
         else if (!dataset.Equals(expected, StringComparison.OrdinalIgnoreCase))
             md.AppendLine($"Trained on {dataset}; the paper's test errors are {PaperTable1.DisplayName(expected)}'s.").AppendLine();
-        md.AppendLine("| architecture | algorithm | schedule | seed | paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
-        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        // A seed column only when the runs differ by seed, so a one-seed table keeps the columns it always had.
+        bool seeds = rows.Select(r => r.Seed).Distinct().Count() > 1;
+        md.AppendLine($"| architecture | algorithm | schedule |{(seeds ? " seed |" : "")} paper test error % | ours: best test error % (epoch) | ours: final test error % | epochs | s/epoch (median) | command |");
+        md.AppendLine($"| --- | --- | --- |{(seeds ? " --- |" : "")} --- | --- | --- | --- | --- | --- |");
         foreach (var (cell, seed, o) in rows)
-            md.AppendLine($"| {cell.Architecture} | {cell.Algorithm} | {cell.Schedule} | {seed} | {F(cell.TestErrorPercent)} | {F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch}) | {F(100 * o.Test.Error)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
+            md.AppendLine($"| {cell.Architecture} | {cell.Algorithm} | {cell.Schedule} |{(seeds ? $" {seed} |" : "")} {F(cell.TestErrorPercent)} | {F(100 * (1 - o.BestTestAccuracy))} ({o.BestEpoch}) | {F(100 * o.Test.Error)} | {o.Result.History.Count} | {F(o.MedianEpochSeconds, "F1")} | `{o.Request.ToCommandLine()}` |");
         var perCell = rows.GroupBy(r => r.Cell).Where(g => g.Count() > 1).ToList();
         if (perCell.Count > 0)
         {

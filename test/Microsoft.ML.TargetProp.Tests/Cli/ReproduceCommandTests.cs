@@ -90,6 +90,7 @@ public sealed class ReproduceCommandTests
         Assert.AreNotEqual(errors[0], errors[1], "two seeds, two different runs");
         double mean = (errors[0] + errors[1]) / 2, sd = Math.Abs(errors[0] - errors[1]) / Math.Sqrt(2);
         string report = File.ReadAllText(Path.Combine(output, "results.md"));
+        StringAssert.Contains(report, "| mnist-fc | bp | parallel | 1 | 1.48 |", "a run over several seeds names each row's seed");
         StringAssert.Contains(report, "Over seeds");
         StringAssert.Contains(report, FormattableString.Invariant($"| mnist-fc | bp | parallel | 0,1 | 1.48 | {mean:F2} ± {sd:F2} |"));
 
