@@ -64,9 +64,9 @@ public sealed class AdamOptimizer : IDisposable
         bool tf = _epsilonMode == AdamEpsilonMode.TensorFlow;
         using var sqrtCorrection2 = Math.Sqrt(correction2).ToScalar();
         using var epsilon = _settings.Epsilon.ToScalar();
-        using var negativeStep = (tf ? -_settings.LearningRate * Math.Sqrt(correction2) / correction1 : -_settings.LearningRate / correction1).ToScalar();
-        var fused = new FusedAdamKernel.Coefficients((float)b1, (float)b2, (float)(tf ? -_settings.LearningRate * Math.Sqrt(correction2) / correction1 : -_settings.LearningRate / correction1),
-            tf ? 1f : (float)(1 / Math.Sqrt(correction2)), (float)_settings.Epsilon);
+        double step = tf ? -_settings.LearningRate * Math.Sqrt(correction2) / correction1 : -_settings.LearningRate / correction1;
+        using var negativeStep = step.ToScalar();
+        var fused = new FusedAdamKernel.Coefficients((float)b1, (float)b2, (float)step, tf ? 1f : (float)(1 / Math.Sqrt(correction2)), (float)_settings.Epsilon);
         int threads = Math.Max(1, get_num_threads());
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Length; i++)
