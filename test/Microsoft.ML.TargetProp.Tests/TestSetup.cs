@@ -15,6 +15,7 @@ public static class TestSetup
     [AssemblyInitialize]
     public static void Initialize(TestContext _)
     {
+        Microsoft.ML.TargetProp.TorchSharp.Training.MklCpuDispatch.EnsureApplied();   // as trainers do, before the first tensor
         torch.set_num_threads(1);
     }
 

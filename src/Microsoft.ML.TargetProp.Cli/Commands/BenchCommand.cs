@@ -66,6 +66,7 @@ public static class BenchCommand
             string malloc = parse.GetValue(MallocOption)!;
             if (malloc is not ("default" or "tuned" or "compare")) throw new ArgumentException($"--malloc must be default, tuned or compare; got '{malloc}'.");
             var report = new Report(batch, repeats, warmup);
+            report.Notes.Add($"{MklCpuDispatch.Describe(MklCpuDispatch.EnsureApplied())} (set {MklCpuDispatch.EnvironmentVariable}=0 to compare)");
             string output = parse.GetValue(OutputOption)!;
             Directory.CreateDirectory(output);
             var locator = new DatasetLocator(parse.GetValue(DataDirOption));

@@ -116,6 +116,7 @@ public static class TrainCommand
             throw new ArgumentOutOfRangeException("--validation-fraction", $"--validation-fraction must be in [0, 1); got {validationFraction}.");
         if (earlyStopping is < 1)
             throw new ArgumentOutOfRangeException("--early-stopping", $"--early-stopping must be ≥ 1; got {earlyStopping}.");
+        var mkl = MklCpuDispatch.EnsureApplied();   // before libtorch's first matrix product
         var (train, test) = locator.Load(request.Dataset, request.TrainLimit, request.TestLimit);
         InMemoryDataset monitor = test;
         if (validationFraction > 0)
@@ -123,6 +124,7 @@ public static class TrainCommand
         AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} on {1} ({2} train, {3} {4}), architecture {5}, {6} epochs, batch {7}[/]",
             Markup.Escape(options.Algorithm.ToString()), Markup.Escape(request.Dataset), train.Count, monitor.Count, validationFraction > 0 ? "validation" : "test",
             Markup.Escape(spec.ToString()), options.Epochs, options.BatchSize);
+        AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(MklCpuDispatch.Describe(mkl)));
 
         using var trainer = new NetworkTrainer(spec, train.Shape, train.Classes, options);
         if (resume)
@@ -218,6 +220,7 @@ public static class TrainCommand
                 augmentation = options.Augmentation.AppliesTo(train.Shape)
                     ? $"{options.Augmentation.Flip} flips, crop padding {options.Augmentation.CropPadding}" : "none",
                 matmulPrecision = options.MatmulPrecision.ToString(),
+                mklDispatch = MklCpuDispatch.EnsureApplied().ToString(),   // speed only: the kernels oneMKL ran
                 table5 = request.HyperParameterFilePath is { } file ? $"not used: hyperparameters from {file}" : request.Fidelity.Reading.ToString(),
             },
             testAccuracy = testResult.Accuracy,
