@@ -8,14 +8,18 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// <summary>
 /// glibc malloc settings for libtorch's CPU allocations. By default glibc serves large blocks with mmap and returns
 /// them to the OS on free, so every training step page-faults its big buffers again; pinning M_MMAP_THRESHOLD and
-/// M_TRIM_THRESHOLD keeps them in the heap. Equivalent to the environment variables MALLOC_MMAP_THRESHOLD_ and
-/// MALLOC_TRIM_THRESHOLD_. Also reads the process's resident memory.
+/// M_TRIM_THRESHOLD keeps them in the heap. glibc caps M_MMAP_THRESHOLD at 32 MiB, so blocks above it (CIFAR-LC's
+/// patches, 41–52 MB a layer) are still mmapped and faulted in at every step unless mmap is turned off altogether
+/// (M_MMAP_MAX = 0, <c>heapOnly</c>): measured 2026-12-02, CIFAR-LC SDTP step 44 → 140 samples/s
+/// (docs/performance.md). Equivalent to the environment variables MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ and
+/// MALLOC_MMAP_MAX_. Also reads the process's resident memory.
 /// </summary>
 /// <remarks>Targets libtorch 2.10 under TorchSharp 0.107 on glibc: listed with the other workarounds in docs/architecture.md, "TorchSharp 0.107 workarounds".</remarks>
 public static class MallocTuning
 {
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_MMAP_THRESHOLD = -3;
+    private const int M_MMAP_MAX = -4;
 
     /// <summary>The largest M_MMAP_THRESHOLD glibc accepts on 64-bit (32 MiB).</summary>
     public const int MaxMmapThreshold = 32 << 20;
@@ -31,13 +35,17 @@ public static class MallocTuning
         if (Interlocked.Exchange(ref _applied, 1) == 0) Apply();
     }
 
-    /// <summary>Pins the thresholds (glibc only); returns false where mallopt is unavailable or refuses.</summary>
-    public static bool Apply(int mmapThreshold = MaxMmapThreshold, int trimThreshold = int.MaxValue)
+    /// <summary>
+    /// Pins the thresholds and, when <paramref name="heapOnly"/>, stops glibc from serving any block with mmap (glibc
+    /// only); returns false where mallopt is unavailable or refuses.
+    /// </summary>
+    public static bool Apply(int mmapThreshold = MaxMmapThreshold, int trimThreshold = int.MaxValue, bool heapOnly = true)
     {
         if (!OperatingSystem.IsLinux()) return false;
         try
         {
-            return Mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 & Mallopt(M_TRIM_THRESHOLD, trimThreshold) == 1;
+            bool pinned = Mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 & Mallopt(M_TRIM_THRESHOLD, trimThreshold) == 1;
+            return heapOnly ? pinned & Mallopt(M_MMAP_MAX, 0) == 1 : pinned;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
