@@ -90,7 +90,8 @@ public static class BenchCommand
             if (memoryEpochs > 0 && malloc != "compare")
                 MeasureMemory();   // first, in a process whose heap no other measurement has grown
 
-            report.Notes.Add("bf16 rows: the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's. The LC rows' ratio is the share of the fp32 matmul.");
+            report.Notes.Add("matrix-product rows: 2 × batch × the step's multiply-adds, counted from the layer shapes (LearningAlgorithm.StepMultiplyAdds: forward, ∂/∂W, and each rule's W_lᵀδ, feedback, targets and inverses; elementwise work not counted); ratio = that count ÷ BP's (the step-time ratio an equally efficient implementation would show), and for GFLOP/s achieved the share of the fp32 matmul.");
+        report.Notes.Add("bf16 rows: the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's. The LC rows' ratio is the share of the fp32 matmul.");
             foreach (var preset in presets)
             foreach (int t in threads)
             {
@@ -132,16 +133,23 @@ public static class BenchCommand
                     }
                 foreach (var precision in precisions)
                 {
-                    double bpStep = double.NaN;
+                    double bpStep = double.NaN, bpFlops = double.NaN;
                     string suffix = precision == MatmulPrecision.Float32 ? "" : ", bf16 matmuls";
+                    var flopRows = new List<Row>();
                     foreach (var algorithm in algorithms)
                     {
-                        var (profiler, step) = StepSeconds(preset, algorithm, batch, repeats, warmup, precision);
-                        if (algorithm == AlgorithmKind.Backprop) bpStep = step;
+                        var (profiler, step, multiplyAdds) = StepSeconds(preset, algorithm, batch, repeats, warmup, precision);
+                        double flops = 2.0 * batch * multiplyAdds;
+                        if (algorithm == AlgorithmKind.Backprop) (bpStep, bpFlops) = (step, flops);
                         var phases = Enum.GetValues<StepPhase>().ToDictionary(p => p.ToString(), p => profiler.Median(p, warmup));
                         report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step{suffix} (samples/s)", batch / step,
                             double.IsNaN(bpStep) ? null : step / bpStep, phases));
+                        // The step's matrix-product FLOPs from the layer shapes (ratio: to BP's), and the rate it ran them at (ratio: share of the matmul).
+                        flopRows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step matrix products{suffix} (GFLOP per batch, counted from the layer shapes)",
+                            flops / 1e9, double.IsNaN(bpFlops) ? null : flops / bpFlops, null));
+                        flopRows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step matrix products{suffix} (GFLOP/s achieved)", flops / step / 1e9, flops / step / 1e9 / matmul, null));
                     }
+                    report.Rows.AddRange(flopRows);
                 }
                 Write(report, output);
             }
@@ -283,7 +291,7 @@ public static class BenchCommand
     /// Times <paramref name="repeats"/> training steps after <paramref name="warmup"/>: the profiler holds the phases, and
     /// the returned median is of whole iterations (the step, the loss read-out and the dispose scope's teardown).
     /// </summary>
-    private static (StepProfiler Phases, double Seconds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup, MatmulPrecision precision)
+    private static (StepProfiler Phases, double Seconds, long MultiplyAdds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup, MatmulPrecision precision)
     {
         var options = new TrainingOptions
         {
@@ -310,7 +318,7 @@ public static class BenchCommand
             });
             if (i >= warmup) whole.Add(seconds);
         }
-        return (profiler, StepProfiler.MedianOf(whole.ToArray()));
+        return (profiler, StepProfiler.MedianOf(whole.ToArray()), trainer.Algorithm.StepMultiplyAdds());
     }
 
     private static void CompareMalloc(Report report, NetworkPreset[] presets, AlgorithmKind[] algorithms, int batch, int repeats, int warmup)

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
 using static TorchSharp.torch;
@@ -20,6 +21,9 @@ public sealed class Backprop : LearningAlgorithm
 
     /// <inheritdoc />
     public override bool IsLayerLocal => false;
+
+    /// <inheritdoc />
+    public override long StepMultiplyAdds() => base.StepMultiplyAdds() + Network.Layers.Skip(1).Sum(l => l.MultiplyAdds);   // ∂ℓ/∂h_{l-1} = W_lᵀ δ_l
 
     /// <inheritdoc />
     public override Tensor ForwardLoss(ForwardPass pass, Tensor taskTargets, LayerDiagnostics? diagnostics = null) => TaskLoss(pass.Output, taskTargets);

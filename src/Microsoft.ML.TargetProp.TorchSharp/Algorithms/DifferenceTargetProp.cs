@@ -35,6 +35,9 @@ public sealed class DifferenceTargetProp : TargetPropagation
     protected override bool NoisePreserving => true;
 
     /// <inheritdoc />
+    protected override long PenultimateTargetMultiplyAdds() => Network.Layers[^1].MultiplyAdds;   // W_Lᵀ e
+
+    /// <inheritdoc />
     protected override Tensor PenultimateTarget(ForwardPass pass, Tensor taskTargets)
     {
         using var gradient = OutputGradient(pass, taskTargets);

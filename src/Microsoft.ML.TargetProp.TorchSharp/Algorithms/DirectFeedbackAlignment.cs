@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
@@ -37,6 +38,9 @@ public sealed class DirectFeedbackAlignment : ErrorFeedback
 
     /// <inheritdoc />
     public override AlgorithmKind Kind => Descriptor.Kind;
+
+    /// <inheritdoc />
+    public override long StepMultiplyAdds() => base.StepMultiplyAdds() + _feedback.Sum(b => b.numel());   // e B_l for every hidden layer
 
     /// <inheritdoc />
     protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)

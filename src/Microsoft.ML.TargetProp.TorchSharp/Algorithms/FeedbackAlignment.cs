@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
@@ -36,6 +37,9 @@ public sealed class FeedbackAlignment : ErrorFeedback
 
     /// <inheritdoc />
     public override AlgorithmKind Kind => Descriptor.Kind;
+
+    /// <inheritdoc />
+    public override long StepMultiplyAdds() => base.StepMultiplyAdds() + Network.Layers.Skip(1).Sum(l => l.MultiplyAdds);   // B_lᵀ δ_l, B_l shaped like W_l
 
     /// <inheritdoc />
     protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)

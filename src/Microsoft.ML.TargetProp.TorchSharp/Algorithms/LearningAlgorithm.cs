@@ -51,6 +51,13 @@ public abstract class LearningAlgorithm : nn.Module
     /// <summary>Reconstruction error ½·mean‖h_{l-1} − g_l(h_l)‖² of each inverse without noise (null where a layer has none).</summary>
     public virtual double?[] ReconstructionErrors(ForwardPass pass) => new double?[pass.Count];
 
+    /// <summary>
+    /// Multiply-adds per example of one training step's matrix products, counted from the layer shapes (a cost model
+    /// for comparing algorithms, not a measurement). Every algorithm pays h_l = f_l(h_{l-1}) and ∂/∂W_l for each layer;
+    /// overrides add what the rule itself multiplies (W_lᵀ δ, feedback B_l, targets, inverses g_l).
+    /// </summary>
+    public virtual long StepMultiplyAdds() => Network.Layers.Sum(l => 2 * l.MultiplyAdds);
+
     /// <summary>The task loss L averaged over the batch (cross-entropy, or ½‖h_L − x‖² for an autoencoder).</summary>
     protected Tensor TaskLoss(Tensor output, Tensor taskTargets) => Network.Objective.Loss(output, taskTargets);
 

@@ -46,6 +46,10 @@ public class SimplifiedTargetProp : TargetPropagation
     }
 
     /// <inheritdoc />
+    protected override long PenultimateTargetMultiplyAdds() =>
+        (BpMix > 0 ? Network.Layers[^1].MultiplyAdds : 0) + (BpMix < 1 ? 2 * Inverse(Network.Layers.Count - 1)!.MultiplyAdds : 0);
+
+    /// <inheritdoc />
     protected override Tensor PenultimateTarget(ForwardPass pass, Tensor taskTargets)
     {
         var penultimate = pass.Outputs[^2];

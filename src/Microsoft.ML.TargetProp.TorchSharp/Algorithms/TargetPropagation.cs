@@ -70,6 +70,27 @@ public abstract class TargetPropagation : LearningAlgorithm
     /// <summary>ĥ_{L-1}, the target of the penultimate layer.</summary>
     protected abstract Tensor PenultimateTarget(ForwardPass pass, Tensor taskTargets);
 
+    /// <summary>Multiply-adds per example of <see cref="PenultimateTarget"/>'s matrix products.</summary>
+    protected abstract long PenultimateTargetMultiplyAdds();
+
+    /// <inheritdoc />
+    public override long StepMultiplyAdds()
+    {
+        var layers = Network.Layers;
+        long total = base.StepMultiplyAdds() + PenultimateTargetMultiplyAdds();
+        for (int i = 1; i < layers.Count; i++)
+        {
+            var g = _inverses[i];
+            if (i < layers.Count - 1)
+            {
+                if (BpMix > 0) total += layers[i].MultiplyAdds;                 // W_lᵀ δ in the hybrid correction
+                if (BpMix < 1 && g is not null) total += 2 * g.MultiplyAdds;    // g_l(h_l) and g_l(ĥ_l)
+            }
+            if (g is not null) total += layers[i].MultiplyAdds + 2 * g.MultiplyAdds;   // f_l(h_{l-1} + ϵ), g_l(f) and ∂/∂V_l
+        }
+        return total;
+    }
+
     /// <summary>What the inverse of the output layer receives for output logits <paramref name="logits"/> of penultimate activity <paramref name="penultimate"/>.</summary>
     protected virtual Tensor OutputCode(Tensor logits, Tensor penultimate) => OutputCode(logits);
 

@@ -41,6 +41,9 @@ public sealed class Convolution2d : TrainableLayer
     public override int FanIn => Geometry.PatchSize;
 
     /// <inheritdoc />
+    public override long MultiplyAdds => (long)Geometry.Locations * weight.numel();   // the filters apply at every location
+
+    /// <inheritdoc />
     public override int FanOut => OutputShape.Channels * Geometry.Spec.Kernel * Geometry.Spec.Kernel;
 
     /// <inheritdoc />

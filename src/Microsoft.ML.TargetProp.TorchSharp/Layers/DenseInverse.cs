@@ -26,6 +26,9 @@ public sealed class DenseInverse : InverseLayer
     public Parameter Bias => bias;
 
     /// <inheritdoc />
+    public override long MultiplyAdds => weight.numel();
+
+    /// <inheritdoc />
     public override Tensor Linear(Tensor input)
     {
         if (Precision == MatmulPrecision.Float32) return BatchShapes.Reshape(addmm(bias, input.flatten(1), weight.t(), 1, 1), OutputShape);

@@ -28,6 +28,9 @@ public abstract class InverseLayer : nn.Module<Tensor, Tensor>
     /// <summary>φ of the reconstructed layer.</summary>
     public Activation Activation { get; }
 
+    /// <summary>Multiply-adds of the product V_l h_l for one example: the nonzeros of V_l.</summary>
+    public abstract long MultiplyAdds { get; }
+
     /// <summary>The linear part V_l h_l + c_l.</summary>
     public abstract Tensor Linear(Tensor input);
 

@@ -37,6 +37,9 @@ public sealed class LocallyConnectedTranspose2d : InverseLayer
     public Parameter Bias => bias;
 
     /// <inheritdoc />
+    public override long MultiplyAdds => weight.numel();
+
+    /// <inheritdoc />
     public override Tensor Linear(Tensor input)
     {
         using var x = _geometry.ApplyTranspose(BatchShapes.Reshape(input, _geometry.Output), weight, Precision);

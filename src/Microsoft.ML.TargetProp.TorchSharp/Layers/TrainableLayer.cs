@@ -65,6 +65,9 @@ public abstract class TrainableLayer : nn.Module<Tensor, Tensor>
     /// <summary>Creates a random matrix shaped like W_l, scaled like W_l (the fixed feedback B_l of feedback alignment).</summary>
     public Tensor CreateFeedback(Generator? generator) => LayerInit.Weight(Initialization, Weight.shape, FanIn, InitFanOut, generator, Weight.device);
 
+    /// <summary>Multiply-adds of the product W_l h_{l-1} for one example: the nonzeros of the sparse matrix W_l.</summary>
+    public virtual long MultiplyAdds => Weight.numel();
+
     /// <summary>Glorot fan-in of one output unit.</summary>
     public abstract int FanIn { get; }
 
