@@ -115,7 +115,8 @@ public sealed class LocalGeometry
     /// <summary>The zero-padded receptive fields of a batch x [N, C, H, W] per location, [L, N, C·k·k] (C, then k×k).</summary>
     public Tensor Patches(Tensor x)
     {
-        if (Input.Channels > 1 && LocalPatchKernels.Applies(x)) return LocalPatchKernels.Gather(x, this);   // one channel: im2col is as fast
+        if (Input.Channels > 1 && LocalPatchKernels.Applies(x))   // one channel: im2col is as fast
+            return LocalPatchKernels.Tracked(x) ? LocalPatchAutograd.Gather(x, this) : LocalPatchKernels.Gather(x, this);
         if (Gather == PatchGather.Unfold)
         {
             using var cols = Unfold(x);
@@ -142,7 +143,8 @@ public sealed class LocalGeometry
         using var perLocation = flat.permute(2, 0, 1).contiguous();    // [L, N, O]
         using var wt = w.transpose(1, 2);
         using var patches = PrecisionMath.Widen(perLocation.bmm(wt));   // [L, N, C·k·k]
-        if (LocalPatchKernels.Applies(patches)) return LocalPatchKernels.Scatter(patches, this);
+        if (LocalPatchKernels.Applies(patches))
+            return LocalPatchKernels.Tracked(patches) ? LocalPatchAutograd.Scatter(patches, this) : LocalPatchKernels.Scatter(patches, this);
         using var cols = patches.permute(1, 2, 0);                       // [N, C·k·k, L]
         return Fold(cols);
     }

@@ -14,8 +14,11 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 /// </summary>
 internal static unsafe class LocalPatchKernels
 {
-    /// <summary>True when <paramref name="t"/> can go through these kernels: a float32 CPU tensor that autograd need not track.</summary>
-    public static bool Applies(Tensor t) => Enabled && TensorMemory.IsCpuFloat32(t) && !(t.requires_grad && is_grad_enabled());
+    /// <summary>True when <paramref name="t"/> can go through these kernels: a float32 CPU tensor (one autograd tracks goes through <see cref="LocalPatchAutograd"/>).</summary>
+    public static bool Applies(Tensor t) => Enabled && TensorMemory.IsCpuFloat32(t);
+
+    /// <summary>True when autograd tracks <paramref name="t"/>, so a kernel must be applied as an autograd function.</summary>
+    public static bool Tracked(Tensor t) => t.requires_grad && is_grad_enabled();
 
     /// <summary>True (default) to use the kernels where they apply; false sends every gather and scatter to libtorch (for <c>tpnet bench</c>'s comparison).</summary>
     internal static bool Enabled { get; set; } = true;
