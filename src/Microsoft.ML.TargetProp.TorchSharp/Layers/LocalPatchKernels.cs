@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ internal static unsafe class LocalPatchKernels
         int n = (int)x.shape[0], c = g.Input.Channels, plane = g.Input.Height * g.Input.Width, w = g.Input.Width, k = g.Spec.Kernel;
         var patches = empty(new long[] { g.Locations, n, g.PatchSize });
         nint src = (nint)TensorMemory.Float32(x), dst = (nint)TensorMemory.Float32(patches);
-        ForEachWindow(g, n, (int example, int location, in Window win) =>
+        ForEachWindow(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int example, int location, in Window win) =>
         {
             float* image = (float*)src + (long)example * c * plane;
             float* o = (float*)dst + ((long)location * n + example) * g.PatchSize;
@@ -55,7 +56,7 @@ internal static unsafe class LocalPatchKernels
         int n = (int)patches.shape[1], c = g.Input.Channels, plane = g.Input.Height * g.Input.Width, w = g.Input.Width, k = g.Spec.Kernel;
         var x = zeros(new long[] { n, c, g.Input.Height, w });
         nint src = (nint)TensorMemory.Float32(patches), dst = (nint)TensorMemory.Float32(x);
-        ForEachWindow(g, n, (int example, int location, in Window win) =>
+        ForEachWindow(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int example, int location, in Window win) =>
         {
             float* image = (float*)dst + (long)example * c * plane;
             float* p = (float*)src + ((long)location * n + example) * g.PatchSize;
@@ -85,6 +86,7 @@ internal static unsafe class LocalPatchKernels
             int y0 = l / wo * s - g.PadTop, x0 = l % wo * s - g.PadLeft;
             windows[l] = new Window(y0, x0, Math.Max(0, -y0), Math.Min(k, h - y0), Math.Max(0, -x0), Math.Min(k, w - x0));
         }
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Example(int example)
         {
             for (int l = 0; l < windows.Length; l++) body(example, l, windows[l]);
