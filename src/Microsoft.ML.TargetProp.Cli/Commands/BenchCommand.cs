@@ -91,7 +91,7 @@ public static class BenchCommand
                 MeasureMemory();   // first, in a process whose heap no other measurement has grown
 
             report.Notes.Add("matrix-product rows: 2 × batch × the step's multiply-adds, counted from the layer shapes (LearningAlgorithm.StepMultiplyAdds: forward, ∂/∂W, and each rule's W_lᵀδ, feedback, targets and inverses; elementwise work not counted); ratio = that count ÷ BP's (the step-time ratio an equally efficient implementation would show), and for GFLOP/s achieved the share of the fp32 matmul.");
-        report.Notes.Add("bf16 rows: the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's. The LC rows' ratio is the share of the fp32 matmul.");
+            report.Notes.Add("bf16 rows: the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's. The LC rows' ratio is the share of the fp32 matmul.");
             foreach (var preset in presets)
             foreach (int t in threads)
             {

@@ -19,33 +19,36 @@ internal static class LocalPatchAutograd
     /// <summary>The patches <paramref name="patches"/> [L, N, C·k·k] summed into [N, C, H, W], differentiable in <paramref name="patches"/>.</summary>
     public static Tensor Scatter(Tensor patches, LocalGeometry geometry) => ScatterFunction.apply(patches, geometry);
 
-    private sealed class GatherFunction : SingleTensorFunction<GatherFunction>
+    /// <summary>One kernel as an autograd function whose backward is its adjoint, applied to the incoming gradient.</summary>
+    private abstract class AdjointPairFunction<T> : SingleTensorFunction<T> where T : AdjointPairFunction<T>, new()
     {
-        public override string Name => "LocalPatchGather";
+        protected abstract Tensor Kernel(Tensor input, LocalGeometry geometry);
+
+        protected abstract Tensor Adjoint(Tensor gradient, LocalGeometry geometry);
 
         public override Tensor forward(AutogradContext ctx, params object[] vars)
         {
             var geometry = (LocalGeometry)vars[1];
             ctx.save_data("geometry", geometry);
-            return LocalPatchKernels.Gather((Tensor)vars[0], geometry);
+            return Kernel((Tensor)vars[0], geometry);
         }
 
+        // One gradient per argument of apply: the tensor's, and none for the geometry.
         public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output) =>
-            new() { LocalPatchKernels.Scatter(grad_output, (LocalGeometry)ctx.get_data("geometry")), null! };
+            new() { Adjoint(grad_output, (LocalGeometry)ctx.get_data("geometry")), null! };
     }
 
-    private sealed class ScatterFunction : SingleTensorFunction<ScatterFunction>
+    private sealed class GatherFunction : AdjointPairFunction<GatherFunction>
+    {
+        public override string Name => "LocalPatchGather";
+        protected override Tensor Kernel(Tensor input, LocalGeometry geometry) => LocalPatchKernels.Gather(input, geometry);
+        protected override Tensor Adjoint(Tensor gradient, LocalGeometry geometry) => LocalPatchKernels.Scatter(gradient, geometry);
+    }
+
+    private sealed class ScatterFunction : AdjointPairFunction<ScatterFunction>
     {
         public override string Name => "LocalPatchScatter";
-
-        public override Tensor forward(AutogradContext ctx, params object[] vars)
-        {
-            var geometry = (LocalGeometry)vars[1];
-            ctx.save_data("geometry", geometry);
-            return LocalPatchKernels.Scatter((Tensor)vars[0], geometry);
-        }
-
-        public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output) =>
-            new() { LocalPatchKernels.Gather(grad_output, (LocalGeometry)ctx.get_data("geometry")), null! };
+        protected override Tensor Kernel(Tensor input, LocalGeometry geometry) => LocalPatchKernels.Scatter(input, geometry);
+        protected override Tensor Adjoint(Tensor gradient, LocalGeometry geometry) => LocalPatchKernels.Gather(gradient, geometry);
     }
 }
