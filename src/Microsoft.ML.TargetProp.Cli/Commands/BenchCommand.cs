@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
@@ -148,6 +149,13 @@ public static class BenchCommand
                         flopRows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step matrix products{suffix} (GFLOP per batch, counted from the layer shapes)",
                             flops / 1e9, double.IsNaN(bpFlops) ? null : flops / bpFlops, null));
                         flopRows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step matrix products{suffix} (GFLOP/s achieved)", flops / step / 1e9, flops / step / 1e9 / matmul, null));
+                        // The alternating schedule's step (per minibatch: λ's step, then θ's on the same forward pass); ratio = to the parallel step.
+                        if (precision == MatmulPrecision.Float32 && AlgorithmRegistry.Get(algorithm).HasInverses)
+                        {
+                            var (alternatingPhases, alternating, _) = StepSeconds(preset, algorithm, batch, repeats, warmup, precision, alternate: true);
+                            report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} alternating step, per minibatch (samples/s)", batch / alternating,
+                                alternating / step, Enum.GetValues<StepPhase>().ToDictionary(p => p.ToString(), p => alternatingPhases.Median(p, warmup))));
+                        }
                     }
                     report.Rows.AddRange(flopRows);
                 }
@@ -291,7 +299,8 @@ public static class BenchCommand
     /// Times <paramref name="repeats"/> training steps after <paramref name="warmup"/>: the profiler holds the phases, and
     /// the returned median is of whole iterations (the step, the loss read-out and the dispose scope's teardown).
     /// </summary>
-    private static (StepProfiler Phases, double Seconds, long MultiplyAdds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup, MatmulPrecision precision)
+    private static (StepProfiler Phases, double Seconds, long MultiplyAdds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup, MatmulPrecision precision,
+        bool alternate = false)
     {
         var options = new TrainingOptions
         {
@@ -312,7 +321,7 @@ public static class BenchCommand
             double seconds = Time(() =>
             {
                 using var scope = NewDisposeScope();
-                var (logits, inverse) = trainer.Step(x, y, profiler: profiler);
+                var (logits, inverse) = alternate ? trainer.AlternatingStep(x, y, profiler) : trainer.Step(x, y, profiler: profiler);
                 using var loss = logits.sum();
                 loss.item<float>();
             });

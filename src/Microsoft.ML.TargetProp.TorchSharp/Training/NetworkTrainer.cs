@@ -341,12 +341,7 @@ public sealed class NetworkTrainer : IDisposable
             var yb = Objective.HasClasses ? y.index_select(0, index) : xb;   // an autoencoder's targets are its inputs
             Tensor logits;
             Tensor? inverseLoss;
-            if (interleaved)
-            {
-                // Alternating per minibatch: λ steps on this batch, then θ steps on a fresh pass through the updated inverses.
-                (_, inverseLoss) = Step(xb, yb, trainForward: false, trainInverse: true, Profiler);
-                (logits, _) = Step(xb, yb, trainForward: true, trainInverse: false, Profiler);
-            }
+            if (interleaved) (logits, inverseLoss) = AlternatingStep(xb, yb, Profiler);
             else (logits, inverseLoss) = Step(xb, yb, trainForward, trainInverse, Profiler);
             using (no_grad())
             {
@@ -424,6 +419,45 @@ public sealed class NetworkTrainer : IDisposable
                 if (inverseLoss is not null) _inverseOptimizer!.Step();
             }
         }
+        profiler?.EndStep();
+        return (pass.Output.detach(), inverseLoss?.detach());
+    }
+
+    /// <summary>
+    /// One minibatch of the alternating schedule (per minibatch): λ steps on the inverse loss, then θ steps on the
+    /// targets ĥ_l computed through the updated inverses. Both use one forward pass: λ's step leaves θ, and so every
+    /// h_l, unchanged, so this equals an inverse-only <see cref="Step"/> followed by a forward-only one at one forward
+    /// pass less. Returns the detached logits and inverse loss.
+    /// </summary>
+    public (Tensor Output, Tensor? InverseLoss) AlternatingStep(Tensor xb, Tensor yb, StepProfiler? profiler = null)
+    {
+        if (!Algorithm.HasInverses) return Step(xb, yb, trainForward: true, trainInverse: false, profiler);
+        ForwardPass pass;
+        using (profiler?.Phase(StepPhase.Forward))
+            pass = Network.Run(xb, Algorithm.IsLayerLocal);
+        Tensor? inverseLoss;
+        using (profiler?.Phase(StepPhase.InverseForward))
+            inverseLoss = Algorithm.InverseLoss(pass, _noise);
+        if (inverseLoss is not null)
+        {
+            using (profiler?.Phase(StepPhase.Backward))
+            {
+                _inverseOptimizer!.ZeroGrad();
+                inverseLoss.backward();
+            }
+            using (profiler?.Phase(StepPhase.Optimizer))
+                _inverseOptimizer.Step();
+        }
+        Tensor forwardLoss;
+        using (profiler?.Phase(StepPhase.Targets))
+            forwardLoss = Algorithm.ForwardLoss(pass, yb);
+        using (profiler?.Phase(StepPhase.Backward))
+        {
+            _forwardOptimizer.ZeroGrad();
+            forwardLoss.backward();
+        }
+        using (profiler?.Phase(StepPhase.Optimizer))
+            _forwardOptimizer.Step();
         profiler?.EndStep();
         return (pass.Output.detach(), inverseLoss?.detach());
     }
