@@ -9,6 +9,6 @@ public enum AlternationGranularity
     /// <summary>An inverse-only pass over the training set, then a forward-only pass (two passes per epoch).</summary>
     Epoch,
 
-    /// <summary>On every minibatch an inverse step, then a forward step with a fresh forward pass (one pass per epoch).</summary>
+    /// <summary>On every minibatch an inverse step, then a forward step through the updated inverses, sharing one forward pass (one pass per epoch).</summary>
     Minibatch,
 }
