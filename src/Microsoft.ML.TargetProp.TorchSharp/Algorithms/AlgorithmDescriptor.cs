@@ -27,4 +27,11 @@ public sealed record AlgorithmDescriptor(
     /// <summary>The values of <see cref="Table5Column"/> for <paramref name="preset"/> and <paramref name="schedule"/>, read as <paramref name="reading"/> says.</summary>
     public HyperParameters Table5(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel, Table5Reading reading = Table5Reading.SearchSpace) =>
         PaperHyperParameters.Read(preset, Table5Column, schedule, reading);
+
+    /// <summary>
+    /// The library's default values for <paramref name="preset"/> and <paramref name="schedule"/>: the searched preset
+    /// where one is committed (<see cref="SearchedPresets"/>), else <see cref="Table5"/>'s default reading.
+    /// </summary>
+    public HyperParameters Defaults(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel) =>
+        SearchedPresets.Find(preset, Kind, schedule) ?? Table5(preset, schedule);
 }

@@ -13,8 +13,8 @@ public sealed class DifferenceTargetPropTrainer : TargetPropTrainerBase<Differen
         /// <summary>α: step of the penultimate target (Table 4 searches [0.01, 0.2]).</summary>
         public double Alpha = 0.1;
 
-        /// <summary>Creates options with Table 5's MNIST-LC parallel values.</summary>
-        public Options() => Apply(DifferenceTargetProp.Descriptor.Table5("mnist-lc"), "mnist-lc");
+        /// <summary>Creates options with the recommended MNIST-LC parallel values (<see cref="Recommended"/>).</summary>
+        public Options() => Apply(DifferenceTargetProp.Descriptor.Defaults("mnist-lc"), "mnist-lc");
 
         /// <summary>Options with Table 5's values for an architecture preset and schedule (<paramref name="reading"/>: Adam's β and ϵ moved into Table 4's space, the default, or as printed).</summary>
         public static Options FromPaper(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel, Table5Reading reading = Table5Reading.SearchSpace)
@@ -28,6 +28,14 @@ public sealed class DifferenceTargetPropTrainer : TargetPropTrainerBase<Differen
         {
             ApplyPaperTargetProp(p, preset);
             Alpha = p.Alpha;
+        }
+
+        /// <summary>Options with the library's recommended values for an architecture preset: the searched preset under presets/ where one is committed (docs/results.md, "Random search over Table 4"), else <see cref="FromPaper"/>'s.</summary>
+        public static Options Recommended(string preset, TrainingSchedule schedule = TrainingSchedule.Parallel)
+        {
+            var options = new Options();
+            options.Apply(DifferenceTargetProp.Descriptor.Defaults(preset, schedule), preset);
+            return options;
         }
 
         internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters() with { Alpha = Alpha };

@@ -9,8 +9,9 @@ namespace Microsoft.ML;
 
 /// <summary>
 /// The trainers of Microsoft.ML.TargetProp on <c>mlContext.MulticlassClassification.Trainers</c>. Each has a flat-argument
-/// overload and an <c>Options</c> overload. Option defaults are Table 5's MNIST locally-connected values; a flat overload
-/// whose <c>architecture</c> is a Table 3 preset starts from that preset's Table 5 values (<c>Options.FromPaper</c>).
+/// overload and an <c>Options</c> overload. Option defaults are the recommended MNIST locally-connected values (a
+/// searched preset where one is committed, else Table 5's); a flat overload whose <c>architecture</c> is a Table 3 preset
+/// starts from that preset's recommended values (<c>Options.Recommended</c>; <c>Options.FromPaper</c> is Table 5's).
 /// </summary>
 public static class TargetPropCatalog
 {
@@ -21,15 +22,15 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec, e.g. "mnist-lc" or "lc(3x3,32,2) fc(1024)".</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="sigma">Inverse-training noise σ (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="sigma">Inverse-training noise σ (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static SimplifiedTargetPropTrainer SimplifiedTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
         int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, double? sigma = null, int? seed = null, ImageShape? imageShape = null)
     {
-        var options = Start(architecture, new SimplifiedTargetPropTrainer.Options(), p => SimplifiedTargetPropTrainer.Options.FromPaper(p));
+        var options = Start(architecture, new SimplifiedTargetPropTrainer.Options(), p => SimplifiedTargetPropTrainer.Options.Recommended(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         if (sigma is { } s) options.Sigma = s;
         return SimplifiedTargetProp(catalog, options);
@@ -46,15 +47,15 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
-    /// <param name="alpha">Penultimate target step α (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="alpha">Penultimate target step α (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static DifferenceTargetPropTrainer DifferenceTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
         int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, double? alpha = null, int? seed = null, ImageShape? imageShape = null)
     {
-        var options = Start(architecture, new DifferenceTargetPropTrainer.Options(), p => DifferenceTargetPropTrainer.Options.FromPaper(p));
+        var options = Start(architecture, new DifferenceTargetPropTrainer.Options(), p => DifferenceTargetPropTrainer.Options.Recommended(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         if (alpha is { } a) options.Alpha = a;
         return DifferenceTargetProp(catalog, options);
@@ -72,14 +73,14 @@ public static class TargetPropCatalog
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
     /// <param name="auxiliaryUnits">Size k of the auxiliary output.</param>
-    /// <param name="learningRate">Forward Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="learningRate">Forward Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static AugmentedOutputTargetPropTrainer AugmentedOutputTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
         int batchSize = TrainingOptions.DefaultBatchSize, int auxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
-        var options = Start(architecture, new AugmentedOutputTargetPropTrainer.Options(), p => AugmentedOutputTargetPropTrainer.Options.FromPaper(p));
+        var options = Start(architecture, new AugmentedOutputTargetPropTrainer.Options(), p => AugmentedOutputTargetPropTrainer.Options.Recommended(p));
         options.AuxiliaryUnits = auxiliaryUnits;
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return AugmentedOutputTargetProp(catalog, options);
@@ -96,14 +97,14 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="learningRate">Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static FeedbackAlignmentTrainer FeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
         int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
-        var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), p => FeedbackAlignmentTrainer.Options.FromPaper(p));
+        var options = Start(architecture, new FeedbackAlignmentTrainer.Options(), p => FeedbackAlignmentTrainer.Options.Recommended(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return FeedbackAlignment(catalog, options);
     }
@@ -119,14 +120,14 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="learningRate">Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static DirectFeedbackAlignmentTrainer DirectFeedbackAlignment(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
         int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
-        var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), p => DirectFeedbackAlignmentTrainer.Options.FromPaper(p));
+        var options = Start(architecture, new DirectFeedbackAlignmentTrainer.Options(), p => DirectFeedbackAlignmentTrainer.Options.Recommended(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return DirectFeedbackAlignment(catalog, options);
     }
@@ -142,14 +143,14 @@ public static class TargetPropCatalog
     /// <param name="architecture">Table 3 preset or spec.</param>
     /// <param name="numberOfEpochs">Passes over the data.</param>
     /// <param name="batchSize">Minibatch size.</param>
-    /// <param name="learningRate">Adam learning rate (null: Table 5's value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="learningRate">Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
     /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
     /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
     public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
         int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
     {
-        var options = Start(architecture, new BackpropTrainer.Options(), p => BackpropTrainer.Options.FromPaper(p));
+        var options = Start(architecture, new BackpropTrainer.Options(), p => BackpropTrainer.Options.Recommended(p));
         Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
         return Backprop(catalog, options);
     }

@@ -199,6 +199,35 @@ public sealed class TrainerCatalogTests
         Assert.AreEqual(SimplifiedTargetPropTrainer.Options.FromPaper("cifar-fc").InverseLearningRate, explicitRate.InverseLearningRate);
     }
 
+    [TestMethod]
+    public void DefaultsAreTheSearchedPresetWhereOneIsCommittedAndTable5Elsewhere()
+    {
+        // What the MNIST-LC search decided (docs/results.md): SDTP's defaults are presets/mnist-lc-sdtp-parallel.json.
+        var file = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestSetup.RepoRoot, "presets", "mnist-lc-sdtp-parallel.json"))).RootElement.GetProperty("hyperParameters");
+        var sdtp = new SimplifiedTargetPropTrainer.Options();
+        Assert.AreEqual(file.GetProperty("forward").GetProperty("learningRate").GetDouble(), sdtp.LearningRate);
+        Assert.AreEqual(file.GetProperty("forward").GetProperty("epsilon").GetDouble(), sdtp.Epsilon);
+        Assert.AreEqual(file.GetProperty("inverse").GetProperty("learningRate").GetDouble(), sdtp.InverseLearningRate);
+        Assert.AreEqual(file.GetProperty("inverse").GetProperty("beta2").GetDouble(), sdtp.InverseBeta2);
+        Assert.AreEqual(file.GetProperty("sigma").GetDouble(), sdtp.Sigma);
+        Assert.AreNotEqual(SimplifiedTargetPropTrainer.Options.FromPaper("mnist-lc").InverseLearningRate, sdtp.InverseLearningRate, "FromPaper stays Table 5's");
+        var trainers = new MLContext(seed: 1).MulticlassClassification.Trainers;
+        AssertSameFields(sdtp, trainers.SimplifiedTargetProp(architecture: "mnist-lc").TrainerOptions);
+        AssertSameFields(SimplifiedTargetPropTrainer.Options.Recommended("mnist-lc"), sdtp);
+
+        // Searched presets of other cells are picked up by Recommended and the flat overloads; unsearched cells keep Table 5.
+        AssertSameFields(FeedbackAlignmentTrainer.Options.Recommended("mnist-fc"), trainers.FeedbackAlignment(architecture: "mnist-fc").TrainerOptions);
+        Assert.AreNotEqual(FeedbackAlignmentTrainer.Options.FromPaper("mnist-fc").LearningRate, FeedbackAlignmentTrainer.Options.Recommended("mnist-fc").LearningRate);
+        var alternating = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestSetup.RepoRoot, "presets", "mnist-fc-sdtp-alternating.json"))).RootElement.GetProperty("hyperParameters");
+        Assert.AreEqual(alternating.GetProperty("inverse").GetProperty("learningRate").GetDouble(),
+            SimplifiedTargetPropTrainer.Options.Recommended("mnist-fc", TrainingSchedule.Alternating).InverseLearningRate);
+        AssertSameFields(new AugmentedOutputTargetPropTrainer.Options(), AugmentedOutputTargetPropTrainer.Options.FromPaper("mnist-lc"));
+        AssertSameFields(new BackpropTrainer.Options(), BackpropTrainer.Options.FromPaper("mnist-lc"));
+        AssertSameFields(new DifferenceTargetPropTrainer.Options(), DifferenceTargetPropTrainer.Options.FromPaper("mnist-lc"));
+        Assert.AreEqual(Directory.GetFiles(Path.Combine(TestSetup.RepoRoot, "presets"), "*.json").Length,
+            Microsoft.ML.TargetProp.TorchSharp.Algorithms.SearchedPresets.Cells.Count, "every presets/*.json is embedded");
+    }
+
     private static void AssertSameFields<T>(T expected, T actual)
     {
         foreach (var field in typeof(T).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
