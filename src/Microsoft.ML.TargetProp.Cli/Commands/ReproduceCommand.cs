@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Spectre.Console;
 
 namespace Microsoft.ML.TargetProp.Cli.Commands;

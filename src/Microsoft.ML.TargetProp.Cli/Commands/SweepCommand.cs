@@ -283,7 +283,7 @@ public static class SweepCommand
             Dataset = parse.GetValue(DatasetOption)!, HyperParameters = sweep.Configurations[winner.Index].HyperParameters,
             Search = new HyperParameterFile.SearchSummary(sweep.Count, sweep.Budgets, sweep.Keep, sweep.Seed, winner.Index, winner.BestAccuracy, winner.BestEpoch, command),
         };
-        file.Save(Path.Combine(sweep.Output, "best.json"));
+        AtomicFile.WriteAllText(Path.Combine(sweep.Output, "best.json"), file.ToJson());
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Random search over Table 4: {sweep.Count} configurations of {file.Algorithm} ({file.Schedule}) on {file.Dataset}, {file.Architecture}; rungs of {string.Join(", ", sweep.Budgets)} epochs.").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"`{command}`").AppendLine();

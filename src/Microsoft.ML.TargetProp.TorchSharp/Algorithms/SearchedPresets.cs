@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Training;
 
 namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
@@ -30,35 +30,13 @@ public static class SearchedPresets
         foreach (string name in assembly.GetManifestResourceNames())
         {
             if (!name.StartsWith(ResourcePrefix, StringComparison.Ordinal)) continue;
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var json = JsonDocument.Parse(stream);
-            var root = json.RootElement;
-            string algorithmName = root.GetProperty("algorithm").GetString()!;
-            var algorithm = AlgorithmRegistry.Find(algorithmName)?.Kind
-                ?? throw new InvalidDataException($"Embedded preset '{name}' names an unknown algorithm '{algorithmName}'.");
-            var schedule = ParseSchedule(root.GetProperty("schedule").GetString(), name);
-            var hp = root.GetProperty("hyperParameters");
-            table[(root.GetProperty("architecture").GetString()!, algorithm, schedule)] = new HyperParameters
-            {
-                Forward = Adam(hp.GetProperty("forward")),
-                Inverse = Adam(hp.GetProperty("inverse")),
-                Alpha = hp.GetProperty("alpha").GetDouble(),
-                Sigma = hp.GetProperty("sigma").GetDouble(),
-                Schedule = schedule,
-                AuxiliaryUnits = hp.GetProperty("auxiliaryUnits").GetInt32(),
-                BpMix = hp.GetProperty("bpMix").GetDouble(),
-            };
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+            var file = HyperParameterFile.Parse(reader.ReadToEnd(), name);
+            var algorithm = AlgorithmRegistry.Find(file.Algorithm)?.Kind
+                ?? throw new InvalidDataException($"Embedded preset '{name}' names an unknown algorithm '{file.Algorithm}'.");
+            var schedule = Enum.Parse<TrainingSchedule>(file.Schedule, ignoreCase: true);
+            table[(file.Architecture, algorithm, schedule)] = file.HyperParameters with { Schedule = schedule };
         }
         return table;
     }
-
-    private static AdamSettings Adam(JsonElement e) => new(
-        e.GetProperty("learningRate").GetDouble(), e.GetProperty("beta1").GetDouble(), e.GetProperty("beta2").GetDouble(), e.GetProperty("epsilon").GetDouble());
-
-    private static TrainingSchedule ParseSchedule(string? value, string name) => value switch
-    {
-        "parallel" => TrainingSchedule.Parallel,
-        "alternating" => TrainingSchedule.Alternating,
-        _ => throw new InvalidDataException($"Embedded preset '{name}' has schedule '{value}'; expected parallel or alternating."),
-    };
 }

@@ -4,12 +4,14 @@ using System.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 
-namespace Microsoft.ML.TargetProp.Cli;
+namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 
 /// <summary>
 /// A hyperparameter preset as a JSON file: what <c>tpnet sweep</c> writes as <c>best.json</c>, what <c>presets/</c>
-/// commits for Table 1's cells, and what <c>--hparams FILE.json</c> (train) or <c>--hparams FOLDER</c> (reproduce) reads.
+/// commits for Table 1's cells (embedded in this assembly as the trainers' defaults, <see cref="SearchedPresets"/>), and
+/// what <c>--hparams FILE.json</c> (train) or <c>--hparams FOLDER</c> (reproduce) reads.
 /// It names the cell it was searched for (architecture, algorithm, schedule) so a preset is never applied to another
 /// algorithm by mistake, and carries a summary of the search that produced it.
 /// </summary>
@@ -59,32 +61,38 @@ public sealed record HyperParameterFile
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Writes the file atomically.</summary>
-    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+    /// <summary>The file's text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
 
     /// <summary>Reads and validates <paramref name="path"/>; errors name the file and what is wrong.</summary>
     public static HyperParameterFile Load(string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"--hparams: hyperparameter file '{path}' does not exist (expected a JSON file written by 'tpnet sweep', e.g. presets/mnist-fc-fa-parallel.json).", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses and validates the text of a file; errors name <paramref name="source"/> and what is wrong.</summary>
+    public static HyperParameterFile Parse(string json, string source)
+    {
         HyperParameterFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<HyperParameterFile>(File.ReadAllText(path), Json);
+            file = JsonSerializer.Deserialize<HyperParameterFile>(json, Json);
         }
         catch (JsonException e)
         {
-            throw new FormatException($"--hparams: '{path}' is not a tpnet hyperparameter file: {e.Message}", e);
+            throw new FormatException($"--hparams: '{source}' is not a tpnet hyperparameter file: {e.Message}", e);
         }
         if (file is null || file.Format != CurrentFormat)
-            throw new FormatException($"--hparams: '{path}' has format '{file?.Format}'; expected \"format\": \"{CurrentFormat}\".");
+            throw new FormatException($"--hparams: '{source}' has format '{file?.Format}'; expected \"format\": \"{CurrentFormat}\".");
         try
         {
             file.HyperParameters.Validate();
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new FormatException($"--hparams: '{path}': hyperParameters.{e.ParamName} is out of range: {e.Message}", e);
+            throw new FormatException($"--hparams: '{source}': hyperParameters.{e.ParamName} is out of range: {e.Message}", e);
         }
         return file;
     }
@@ -95,8 +103,9 @@ public sealed record HyperParameterFile
     /// </summary>
     public HyperParameters For(string path, string algorithm, string schedule, TrainingSchedule parsed)
     {
-        var descriptor = AlgorithmNames.Describe(algorithm);
-        if (AlgorithmNames.Parse(Algorithm) != descriptor.Kind)
+        var descriptor = AlgorithmRegistry.Find(algorithm)
+            ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'; expected one of: {AlgorithmRegistry.ShortNameList()}.");
+        if (AlgorithmRegistry.Find(Algorithm)?.Kind != descriptor.Kind)
             throw new ArgumentException($"--hparams '{path}' was searched for --algorithm {Algorithm}, not {algorithm}.");
         if (descriptor.HasInverses && !string.Equals(Schedule, schedule, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--hparams '{path}' was searched with --schedule {Schedule}, not {schedule}.");
