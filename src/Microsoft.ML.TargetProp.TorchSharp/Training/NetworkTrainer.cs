@@ -438,28 +438,25 @@ public sealed class NetworkTrainer : IDisposable
         Tensor? inverseLoss;
         using (profiler?.Phase(StepPhase.InverseForward))
             inverseLoss = Algorithm.InverseLoss(pass, _noise);
-        if (inverseLoss is not null)
-        {
-            using (profiler?.Phase(StepPhase.Backward))
-            {
-                _inverseOptimizer!.ZeroGrad();
-                inverseLoss.backward();
-            }
-            using (profiler?.Phase(StepPhase.Optimizer))
-                _inverseOptimizer.Step();
-        }
+        if (inverseLoss is not null) Descend(inverseLoss, _inverseOptimizer!, profiler);
         Tensor forwardLoss;
         using (profiler?.Phase(StepPhase.Targets))
             forwardLoss = Algorithm.ForwardLoss(pass, yb);
-        using (profiler?.Phase(StepPhase.Backward))
-        {
-            _forwardOptimizer.ZeroGrad();
-            forwardLoss.backward();
-        }
-        using (profiler?.Phase(StepPhase.Optimizer))
-            _forwardOptimizer.Step();
+        Descend(forwardLoss, _forwardOptimizer, profiler);
         profiler?.EndStep();
         return (pass.Output.detach(), inverseLoss?.detach());
+    }
+
+    /// <summary>One optimizer's step on one loss: zero its gradients, backward, Adam.</summary>
+    private static void Descend(Tensor loss, AdamOptimizer optimizer, StepProfiler? profiler)
+    {
+        using (profiler?.Phase(StepPhase.Backward))
+        {
+            optimizer.ZeroGrad();
+            loss.backward();
+        }
+        using (profiler?.Phase(StepPhase.Optimizer))
+            optimizer.Step();
     }
 
     private void CheckData(InMemoryDataset data, string name)
