@@ -10,6 +10,8 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 /// The searched presets committed under the repository's <c>presets/</c> (<c>tpnet sweep</c>'s winners of a random search
 /// over Table 4, docs/results.md), embedded in this assembly. Where one exists for an architecture preset, algorithm
 /// and schedule, the trainers' defaults use it instead of Table 5's column (<see cref="AlgorithmDescriptor.Defaults"/>).
+/// A file without a search summary carries another cell's searched values that docs/results.md measured on its own
+/// cell (today SDTP alternating on MNIST-LC: the parallel cell's winner).
 /// </summary>
 public static class SearchedPresets
 {

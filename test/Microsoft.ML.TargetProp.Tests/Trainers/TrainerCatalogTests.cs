@@ -221,6 +221,11 @@ public sealed class TrainerCatalogTests
         var alternating = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestSetup.RepoRoot, "presets", "mnist-fc-sdtp-alternating.json"))).RootElement.GetProperty("hyperParameters");
         Assert.AreEqual(alternating.GetProperty("inverse").GetProperty("learningRate").GetDouble(),
             SimplifiedTargetPropTrainer.Options.Recommended("mnist-fc", TrainingSchedule.Alternating).InverseLearningRate);
+        // SDTP alternating on MNIST-LC carries the parallel cell's winner (measured on its own schedule in docs/results.md).
+        var lcAlternating = SimplifiedTargetPropTrainer.Options.Recommended("mnist-lc", TrainingSchedule.Alternating);
+        Assert.AreEqual(sdtp.InverseLearningRate, lcAlternating.InverseLearningRate);
+        Assert.AreEqual(TrainingSchedule.Alternating, lcAlternating.Schedule);
+        Assert.AreNotEqual(SimplifiedTargetPropTrainer.Options.FromPaper("mnist-lc", TrainingSchedule.Alternating).InverseLearningRate, lcAlternating.InverseLearningRate);
         AssertSameFields(new AugmentedOutputTargetPropTrainer.Options(), AugmentedOutputTargetPropTrainer.Options.FromPaper("mnist-lc"));
         AssertSameFields(new BackpropTrainer.Options(), BackpropTrainer.Options.FromPaper("mnist-lc"));
         AssertSameFields(new DifferenceTargetPropTrainer.Options(), DifferenceTargetPropTrainer.Options.FromPaper("mnist-lc"));
