@@ -22,6 +22,7 @@ public sealed class TargetPropNetworkTests
     [TestMethod]
     public void RunKeepsEveryLayersActivitiesAndEndsWhereForwardEnds()
     {
+        using var scope = NewDisposeScope();   // the loops\' indexing and reductions make temporaries
         var gen = new Generator(7, CPU);
         using var net = new TargetPropNetwork(Spec, Input, 5, gen);
         using var x = rand(new long[] { 4, 64 }, generator: gen);
@@ -47,6 +48,7 @@ public sealed class TargetPropNetworkTests
     [TestMethod]
     public void ALayerLocalPassKeepsEachLossOnItsOwnLayer()
     {
+        using var scope = NewDisposeScope();   // the loops\' indexing and reductions make temporaries
         var gen = new Generator(8, CPU);
         using var net = new TargetPropNetwork(Spec, Input, 5, gen);
         using var x = rand(new long[] { 4, 64 }, generator: gen);

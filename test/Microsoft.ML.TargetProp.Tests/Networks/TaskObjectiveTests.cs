@@ -43,6 +43,7 @@ public sealed class TaskObjectiveTests
     [DataRow(false)]
     public void SumErrorIsTheReportedPerExampleErrorSummedOverTheBatch(bool classification)
     {
+        using var scope = NewDisposeScope();   // the loops\' indexing and reductions make temporaries
         var gen = new Generator(4, CPU);
         var (objective, output, targets) = Case(classification, gen);
         using var sum = objective.SumError(output, targets);
@@ -71,6 +72,7 @@ public sealed class TaskObjectiveTests
     [TestMethod]
     public void OptimalOutputIsTheOneHotLabelForClassificationAndTheInputForReconstruction()
     {
+        using var scope = NewDisposeScope();   // the loops\' indexing and reductions make temporaries
         var gen = new Generator(5, CPU);
         using var labels = tensor(new long[] { 2, 0, 4 });
         using var oneHot = TaskObjective.Classification.OptimalOutput(labels, 5, ScalarType.Float32);
@@ -91,6 +93,7 @@ public sealed class TaskObjectiveTests
     [TestMethod]
     public void ClassificationCountsArgmaxHitsAndReconstructionHasNoAccuracy()
     {
+        using var scope = NewDisposeScope();   // the loops\' indexing and reductions make temporaries
         using var output = tensor(new float[] { 0, 3, 1, 5, 0, 0, -1, -2, -0.5f }).reshape(3, 3);
         using var labels = tensor(new long[] { 1, 2, 2 });
         using var hits = TaskObjective.Classification.CountCorrect(output, labels);
