@@ -34,11 +34,30 @@ public static class TestSetup
     /// <summary>The committed official MNIST files.</summary>
     public static string MnistFolder => Path.Combine(RepoRoot, "data", "mnist");
 
-    /// <summary>A fresh temporary folder for one test.</summary>
+    /// <summary>This run's folder for temporary files: one per test process, deleted when the run ends.</summary>
+    public static string RunFolder { get; } = Path.Combine(Path.GetTempPath(), "targetprop-tests", $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    /// <summary>A fresh temporary folder for one test, inside <see cref="RunFolder"/>.</summary>
     public static string TempFolder()
     {
-        string path = Path.Combine(Path.GetTempPath(), "targetprop-tests", Guid.NewGuid().ToString("N"));
+        string path = Path.Combine(RunFolder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>Deletes <see cref="RunFolder"/> (and the shared parent when no other run uses it): tests leave no temp files.</summary>
+    [AssemblyCleanup]
+    public static void Cleanup()
+    {
+        try
+        {
+            if (Directory.Exists(RunFolder)) Directory.Delete(RunFolder, recursive: true);
+            string parent = Path.GetDirectoryName(RunFolder)!;
+            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).GetEnumerator().MoveNext()) Directory.Delete(parent);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"could not delete the tests' temp folder {RunFolder}: {e.Message}");
+        }
     }
 }
