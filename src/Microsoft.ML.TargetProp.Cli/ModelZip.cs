@@ -55,16 +55,32 @@ public static class ModelZip
         _ => throw new InvalidDataException($"'{path}' holds no target propagation autoencoder (train one with 'tpnet autoencode train')."),
     };
 
-    private static ITransformer LoadModel(MLContext ml, string path)
+    private static ITransformer LoadModel(MLContext ml, string path) => LoadPipeline(ml, path, out _);
+
+    /// <summary>Loads any ML.NET model zip; the error names the file and the real cause (not ML.NET's reflection wrapper).</summary>
+    public static ITransformer LoadPipeline(MLContext ml, string path, out DataViewSchema inputSchema)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         try
         {
-            return ml.Model.Load(path, out _);
+            return ml.Model.Load(path, out inputSchema);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"'{path}' is not a readable model zip: {e.GetBaseException().Message}", e);
+            throw new InvalidDataException($"'{path}' is not a readable model zip: {Cause(e)}", e);
         }
+    }
+
+    /// <summary>The innermost message of <paramref name="e"/>, past TargetInvocationException and TypeInitializationException wrappers.</summary>
+    internal static string Cause(Exception e)
+    {
+        var inner = e;
+        while (inner is System.Reflection.TargetInvocationException or TypeInitializationException or AggregateException && inner.InnerException is not null)
+            inner = inner.InnerException;
+        // ML.NET wraps a missing component's FileNotFoundException (an assembly the zip needs) in a FormatException.
+        var missing = e.GetBaseException() as FileNotFoundException;
+        return missing?.FileName is { } file
+            ? $"it needs assembly '{file}', which tpnet does not carry ({inner.Message})"
+            : inner.Message;
     }
 }

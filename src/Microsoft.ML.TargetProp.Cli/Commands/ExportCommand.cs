@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML;
+using Microsoft.ML.TargetProp.Onnx;
 using Spectre.Console;
 
 namespace Microsoft.ML.TargetProp.Cli.Commands;
@@ -25,21 +26,15 @@ public static class ExportCommand
             string model = parse.GetValue(ModelArgument)!, output = parse.GetValue(OutputOption)!;
             int opset = parse.GetValue(OpsetOption);
             if (opset is < 9 or > 12) throw new ArgumentOutOfRangeException("--opset", $"--opset must be in [9, 12] (what ML.NET's ONNX exporter writes); got {opset}.");
-            if (!File.Exists(model)) throw new FileNotFoundException($"Model '{model}' does not exist.", model);
             var ml = new MLContext(0);
-            ITransformer transformer;
-            DataViewSchema input;
-            try
-            {
-                transformer = ml.Model.Load(model, out input);
-            }
-            catch (Exception e) when (e is not IOException)
-            {
-                throw new InvalidDataException($"'{model}' is not a readable ML.NET model zip: {e.Message}", e);
-            }
-            AtomicFile.Write(output, stream => ml.Model.ConvertToOnnx(transformer, new SchemaOnlyDataView(input), opset, stream));
-            AnsiConsole.MarkupLine("Wrote {0} ({1:N0} bytes, opset {2}); graph inputs: {3}", Markup.Escape(output), new FileInfo(output).Length, opset,
-                Markup.Escape(string.Join(", ", input.Where(c => !c.IsHidden).Select(c => $"{c.Name} ({c.Type})"))));
+            var transformer = ModelZip.LoadPipeline(ml, model, out var schema);
+            // ML.NET's image transforms have no ONNX form: the graph starts at the pixel vectors they make.
+            bool images = OnnxPipeline.HasImageTransforms(transformer);
+            var (graph, input) = OnnxPipeline.AfterImageTransforms(transformer, schema);
+            AtomicFile.Write(output, stream => ml.Model.ConvertToOnnx(graph, input, opset, stream));
+            AnsiConsole.MarkupLine("Wrote {0} ({1:N0} bytes, opset {2}); graph inputs: {3}{4}", Markup.Escape(output), new FileInfo(output).Length, opset,
+                Markup.Escape(string.Join(", ", input.Schema.Where(c => !c.IsHidden).Select(c => $"{c.Name} ({c.Type})"))),
+                images ? " (the pixel vectors after the zip's image transforms, which ONNX cannot hold: feed them decoded and resized as the zip's pipeline does)" : "");
             return Task.FromResult(0);
         });
         return command;

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Microsoft.ML.TargetProp.Cli;
+namespace Microsoft.ML.TargetProp.Onnx;
 
 /// <summary>A data view with a schema and no rows: what ConvertToOnnx needs to know a pipeline's input columns.</summary>
 internal sealed class SchemaOnlyDataView : IDataView

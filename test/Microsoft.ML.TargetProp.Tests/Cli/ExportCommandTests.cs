@@ -38,4 +38,32 @@ public sealed class ExportCommandTests
         Assert.AreEqual(2, opsetCode);
         StringAssert.Contains(opsetError, "--opset");
     }
+
+    /// <summary>Issue 31: a zip holding ML.NET's image transforms (the README's pipeline) is read by predict, evaluate and export.</summary>
+    [TestMethod]
+    public void AZipOfTheReadmesImagePipelineIsPredictedEvaluatedAndExported()
+    {
+        string pngs = ImageFolderPipelineTests.WriteMnistPngs(6);
+        var ml = new MLContext(0);
+        var (model, data) = ImageFolderPipelineTests.SmallReadmePipeline(ml, pngs);
+        string folder = TestSetup.TempFolder(), zip = Path.Combine(folder, "pipeline.zip"), onnx = Path.Combine(folder, "pipeline.onnx");
+        ml.Model.Save(model, data.Schema, zip);
+
+        var (code, output, error) = Tpnet.RunCapturing(null, "export", zip, "-o", onnx);
+        Assert.AreEqual(0, code, error);
+        StringAssert.Contains(output, "graph inputs: Features");
+        StringAssert.Contains(output, "after the zip's image transforms");
+        using (var session = new InferenceSession(onnx))
+            CollectionAssert.AreEqual(new[] { "Features" }, session.InputMetadata.Keys.ToArray());
+
+        var image = Directory.GetFiles(pngs, "*.png", SearchOption.AllDirectories)[0];
+        (code, output, error) = Tpnet.RunCapturing(null, "predict", zip, image);
+        Assert.AreEqual(0, code, error);
+        string expected = model.Transform(ml.Data.LoadFromEnumerable(new[] { new Microsoft.ML.TargetProp.Data.ImageFolder.ImageRow { ImagePath = image, Label = "" } }))
+            .GetColumn<string>("PredictedLabel").Single();
+        StringAssert.Contains(output, expected, "tpnet predicts what the zip's own pipeline predicts");
+
+        (code, error) = Tpnet.Run("evaluate", zip, "--dataset", pngs, "--output", Path.Combine(folder, "evaluated"));
+        Assert.AreEqual(0, code, error);
+    }
 }

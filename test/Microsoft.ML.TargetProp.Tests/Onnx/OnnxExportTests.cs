@@ -127,6 +127,43 @@ public sealed class OnnxExportTests
     }
 
     [TestMethod]
+    public void AnImagePipelineExportsThePartAfterItsImageTransformsFedByFeaturesAlone()
+    {
+        var ml = new MLContext(0);
+        var (model, data) = ImageFolderPipelineTests.SmallReadmePipeline(ml, ImageFolderPipelineTests.WriteMnistPngs(6), labelFirst: true);
+        Assert.IsTrue(Microsoft.ML.TargetProp.Onnx.OnnxPipeline.HasImageTransforms(model));
+        Assert.Throws<Exception>(() => Export(ml, model, data), "ConvertToOnnx cannot take the whole pipeline");
+        var (graph, input) = Microsoft.ML.TargetProp.Onnx.OnnxPipeline.AfterImageTransforms(model, data.Schema);
+        CollectionAssert.AreEqual(new[] { "Features" }, input.Schema.Select(c => c.Name).ToArray());
+        using var session = new InferenceSession(Export(ml, graph, input));
+        CollectionAssert.AreEqual(new[] { "Features" }, session.InputMetadata.Keys.ToArray(), "no Label, no ImagePath: ONNX Runtime is fed the pixel vector only");
+
+        var scored = model.Transform(data);
+        var features = scored.GetColumn<float[]>("Features").Take(20).ToArray();
+        var scores = scored.GetColumn<float[]>("Score").Take(20).ToArray();
+        var labels = scored.GetColumn<string>("PredictedLabel").Take(20).ToArray();
+        var tensor = new DenseTensor<float>(features.SelectMany(f => f).ToArray(), new[] { features.Length, 1, 28, 28 });   // ExtractPixels gives C×H×W
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", tensor) });
+        var onnxScores = results.Single(r => r.Name == "Score.output").AsTensor<float>().ToArray();
+        var onnxLabels = results.Single(r => r.Name == "PredictedLabel.output").AsTensor<string>().ToArray();
+        for (int i = 0; i < features.Length; i++)
+        {
+            Assert.AreEqual(labels[i], onnxLabels[i], $"example {i}: MapKeyToValue's string label");
+            for (int k = 0; k < 10; k++) Assert.AreEqual(scores[i][k], onnxScores[i * 10 + k], 1e-5f, $"example {i}, class {k}");
+        }
+    }
+
+    [TestMethod]
+    public void AnImagePipelineWhoseTailReadsAnotherColumnGetsAnErrorNamingIt()
+    {
+        var ml = new MLContext(0);
+        var (model, data) = ImageFolderPipelineTests.SmallReadmePipeline(ml, ImageFolderPipelineTests.WriteMnistPngs(6), labelFirst: false);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => Microsoft.ML.TargetProp.Onnx.OnnxPipeline.AfterImageTransforms(model, data.Schema));
+        StringAssert.Contains(e.Message, "Label");
+        StringAssert.Contains(e.Message, "before the image transforms");
+    }
+
+    [TestMethod]
     public void TheAutoencoderExportsCodeAndReconstruction()
     {
         var ml = new MLContext(0);

@@ -39,6 +39,25 @@ public sealed class ImageFolderPipelineTests
         return root;
     }
 
+    /// <summary>
+    /// The README's image pipeline with a small network, 1 epoch, fitted on <paramref name="folder"/>;
+    /// <paramref name="labelFirst"/> puts MapValueToKey before the image transforms (as the README does), else after.
+    /// </summary>
+    public static (ITransformer Model, IDataView Data) SmallReadmePipeline(MLContext ml, string folder, bool labelFirst = true)
+    {
+        var data = ImageFolder.Load(ml, folder);
+        var images = ml.Transforms.LoadImages("Image", imageFolder: "", inputColumnName: "ImagePath")
+            .Append(ml.Transforms.ResizeImages("Image", 28, 28))
+            .Append(ml.Transforms.ConvertToGrayscale("Image"))
+            .Append(ml.Transforms.ExtractPixels("Features", "Image", colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 1f / 255));
+        var trainer = ml.MulticlassClassification.Trainers.SimplifiedTargetProp(new SimplifiedTargetPropTrainer.Options { Architecture = "lc(3x3,4,2) fc(16)", NumberOfEpochs = 1, Seed = 1, Diagnostics = false });
+        var label = ml.Transforms.Conversion.MapValueToKey("Label");
+        ITransformer model = labelFirst
+            ? label.Append(images).Append(trainer).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel")).Fit(data)
+            : images.Append(label).Append(trainer).Fit(data);
+        return (model, data);
+    }
+
     [TestMethod]
     public void TrainsFromAnImageFolderAndScoresInAFreshProcessWithoutLibTorch()
     {
