@@ -165,22 +165,20 @@ public sealed class DatasetLocator
 
     private static ImageShape FirstImageShape(string path)
     {
-        using var bitmap = SkiaSharp.SKBitmap.Decode(path) ?? throw new InvalidDataException($"Image file '{path}' could not be decoded.");
-        return new ImageShape(3, bitmap.Height, bitmap.Width);
+        var (height, width) = ImageDecoder.Size(path);
+        return new ImageShape(3, height, width);
     }
 
     private static InMemoryDataset Decode(IEnumerable<Microsoft.ML.TargetProp.Data.ImageFolder.ImageRow> rows, string[] classes, ImageShape shape)
     {
         var list = rows.ToList();
-        var features = new float[(long)list.Count * shape.Size];
         var labels = new int[list.Count];
         for (int i = 0; i < list.Count; i++)
         {
-            int label = Array.IndexOf(classes, list[i].Label);
-            if (label < 0) throw new InvalidDataException($"Class '{list[i].Label}' of '{list[i].ImagePath}' has no training images.");
-            ImageDecoder.Decode(list[i].ImagePath, shape).CopyTo(features, (long)i * shape.Size);
-            labels[i] = label;
+            labels[i] = Array.IndexOf(classes, list[i].Label);
+            if (labels[i] < 0) throw new InvalidDataException($"Class '{list[i].Label}' of '{list[i].ImagePath}' has no training images.");
         }
+        var features = ImageDecoder.DecodeAll(list.Select(r => r.ImagePath).ToList(), shape);
         return new InMemoryDataset(features, labels, shape, classes.Length, classes);
     }
 
