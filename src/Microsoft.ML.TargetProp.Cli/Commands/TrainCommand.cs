@@ -25,7 +25,7 @@ public static class TrainCommand
 
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files or of images (CLASS/*.png|jpg, or train/ and test/; see --image-size)", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = AlgorithmNames.Sentence, DefaultValueFactory = _ => "sdtp" };
-    private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
+    private static readonly Option<string> ArchOption = new("--arch") { Description = $"architecture preset ({string.Join(", ", NetworkPresets.Names)}) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
     private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use (an architecture preset name, or none), or a hyperparameter file written by 'tpnet sweep' (FILE.json, e.g. presets/mnist-fc-fa-parallel.json); defaults to the --arch preset's Table 5 column" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "number of epochs", DefaultValueFactory = _ => 3 };
@@ -138,7 +138,6 @@ public static class TrainCommand
         foreach (var h in trainer.History)
             if (h.ValidationAccuracy > best) { best = h.ValidationAccuracy.Value; bestEpoch = h.Epoch; }
         string monitorName = validationFraction > 0 ? "val acc" : "test acc";
-        TrainingResult result = null!;
         void OnEpoch(EpochMetrics m)
         {
             if (m.ValidationAccuracy > best) { best = m.ValidationAccuracy.Value; bestEpoch = m.Epoch; }
@@ -155,38 +154,10 @@ public static class TrainCommand
             m.Seconds.ToString("F1", CultureInfo.InvariantCulture),
         };
         string[] columns = { "epoch", "train loss", "train acc", monitorName, "inverse loss", "angle° per layer", "s" };
-        if (AnsiConsole.Profile.Capabilities.Interactive)
-        {
-            // Each epoch's row printed once, above a progress bar that advances per minibatch (so the ETA shows during
-            // epoch 1 already) and names the epoch in progress.
-            var widths = columns.Select(c => Math.Max(c.Length, c is "epoch" or "s" ? 5 : 8)).ToArray();
-            string Aligned(string[] cells) => string.Join("  ", cells.Select((c, i) => c.PadLeft(widths[i])));
-            AnsiConsole.WriteLine(Aligned(columns));
-            int passes = trainer.PassesPerEpoch;
-            long batches = (long)((train.Count + options.BatchSize - 1) / options.BatchSize) * passes * Math.Max(0, options.Epochs - trainer.CompletedEpochs);
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(context =>
-                {
-                    var task = context.AddTask(EpochLabel(trainer.CompletedEpochs + 1, options.Epochs), maxValue: Math.Max(1, batches));
-                    result = trainer.Fit(train, monitor, m =>
-                    {
-                        OnEpoch(m);
-                        AnsiConsole.WriteLine(Aligned(Row(m)));
-                        task.Description = EpochLabel(Math.Min(m.Epoch + 1, options.Epochs), options.Epochs);
-                    }, stop.Token, beforeBatch: () => task.Increment(1));
-                    task.StopTask();
-                });
-        }
-        else
-        {
-            Console.WriteLine(string.Join("\t", columns));
-            result = trainer.Fit(train, monitor, m =>
-            {
-                OnEpoch(m);
-                Console.WriteLine(string.Join("\t", Row(m)));
-            }, stop.Token);
-        }
+        int passes = trainer.PassesPerEpoch;
+        long batchesPerEpoch = (long)((train.Count + options.BatchSize - 1) / options.BatchSize) * passes;
+        var progress = new EpochProgress(columns, batchesPerEpoch, options.BatchSize, trainer.CompletedEpochs + 1, options.Epochs);
+        var result = progress.Run((onEpoch, beforeBatch) => trainer.Fit(train, monitor, onEpoch, stop.Token, beforeBatch: beforeBatch), Row, OnEpoch);
         if (result.Divergence is not null)
             AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
         var testResult = trainer.Evaluate(test);
@@ -234,8 +205,6 @@ public static class TrainCommand
         });
         return outcome;
     }
-
-    private static string EpochLabel(int epoch, int epochs) => string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}");
 
     /// <summary>Parses "CxHxW" (e.g. 1x28x28); null stays null.</summary>
     public static ImageShape? ParseImageShape(string? text)

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.MLNetInternals;
@@ -18,6 +20,9 @@ internal sealed class EstimatorRun : IDisposable
     private readonly NetworkEstimatorOptions _options;
 
     private EstimatorRun(HostAccess host, NetworkEstimatorOptions options) => (Host, _options) = (host, options);
+
+    /// <summary>How often mlContext.Log gets a progress line inside an epoch.</summary>
+    internal static TimeSpan ProgressLogInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The host channel of this Fit (ML.NET's log and progress).</summary>
     public HostAccess Host { get; }
@@ -49,15 +54,28 @@ internal sealed class EstimatorRun : IDisposable
     public TrainingResult Train(NetworkTrainer trainer, InMemoryDataset train, InMemoryDataset? validation, Func<EpochMetrics, string> describe, bool hasAccuracy)
     {
         Checkpoints.ResumeIfPresent(trainer, _options.CheckpointPath, Host);
+        long batches = (long)((train.Count + _options.BatchSize - 1) / _options.BatchSize) * trainer.PassesPerEpoch, batch = 0;
+        int epoch = trainer.CompletedEpochs + 1;
+        var epochClock = Stopwatch.StartNew();
+        var lineClock = Stopwatch.StartNew();
         var result = trainer.Fit(train, validation, m =>
         {
             Host.Info(describe(m));
             Host.Progress(m.Epoch, m.TrainLoss, hasAccuracy ? m.TrainAccuracy : double.NaN);
             _options.MetricsCallback?.Invoke(m);
+            (epoch, batch) = (m.Epoch + 1, 0);
+            epochClock.Restart();
+            lineClock.Restart();
         }, beforeBatch: () =>
         {
             _options.CancellationToken.ThrowIfCancellationRequested();
             Host.CheckAlive();
+            Host.Batch(batch++, batches);
+            // A long epoch is not silent in mlContext.Log: a line every ProgressLogInterval.
+            if (lineClock.Elapsed < ProgressLogInterval) return;
+            lineClock.Restart();
+            Host.Info(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {epoch}/{_options.NumberOfEpochs}: batch {batch}/{batches}, {batch * _options.BatchSize / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds):N0} samples/s"));
         });
         if (result.Divergence is not null) Host.Warning(result.Divergence);
         return result;

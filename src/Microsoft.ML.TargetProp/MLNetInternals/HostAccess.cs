@@ -14,7 +14,7 @@ internal sealed class HostAccess : IDisposable
     private readonly IHost _host;
     private readonly IChannel _channel;
     private readonly IProgressChannel _progress;
-    private double _epoch, _epochs, _loss = double.NaN, _accuracy = double.NaN;
+    private double _epoch, _epochs, _batch, _batches = double.NaN, _loss = double.NaN, _accuracy = double.NaN;
 
     private HostAccess(IHostEnvironment env, string name, int epochs)
     {
@@ -22,9 +22,10 @@ internal sealed class HostAccess : IDisposable
         _channel = _host.Start(name);
         _progress = _host.StartProgressChannel(name);
         _epochs = epochs;
-        _progress.SetHeader(new ProgressHeader(new[] { "train loss", "train accuracy" }, new[] { "epochs" }), e =>
+        _progress.SetHeader(new ProgressHeader(new[] { "train loss", "train accuracy" }, new[] { "epochs", "batches" }), e =>
         {
             e.SetProgress(0, _epoch, _epochs);
+            e.SetProgress(1, _batch, _batches);
             e.SetMetric(0, _loss);
             e.SetMetric(1, _accuracy);
         });
@@ -73,10 +74,18 @@ internal sealed class HostAccess : IDisposable
     /// <summary>Writes a warning to mlContext.Log.</summary>
     public void Warning(string message) => _channel.Warning(MessageSensitivity.None, message);
 
+    /// <summary>Reports the minibatch about to run, <paramref name="batch"/> of <paramref name="batches"/> in the epoch, to the progress channel.</summary>
+    public void Batch(long batch, long batches)
+    {
+        _batch = batch;
+        _batches = batches;
+    }
+
     /// <summary>Reports the completed epoch to the progress channel.</summary>
     public void Progress(int epoch, double loss, double accuracy)
     {
         _epoch = epoch;
+        _batch = 0;
         _loss = loss;
         _accuracy = accuracy;
         _progress.Checkpoint(loss, accuracy, epoch);

@@ -149,6 +149,25 @@ public sealed class TrainCommandTests
             "the progress bar advances within epoch 1 (per minibatch):\n" + screen);
     }
 
+    /// <summary>Issue 31: piped to a file, a long epoch still prints periodic progress lines (batches, samples/s, time left).</summary>
+    [TestMethod]
+    public void WithoutATerminalTrainPrintsPeriodicProgressLinesInsideAnEpoch()
+    {
+        string output = TestSetup.TempFolder();
+        var start = Tpnet.StartInfo(null, new[] { "train", "--arch", "fc(32)", "--epochs", "1", "--batch-size", "1", "--train-limit", "1500", "--test-limit", "100", "--threads", "1", "--output", output });
+        start.Environment["TPNET_PROGRESS_SECONDS"] = "0.2";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        Assert.IsTrue(process.WaitForExit(300_000), "tpnet hung");
+        Assert.AreEqual(0, process.ExitCode, error);
+        var lines = stdout.Result.Split('\n');
+        var progress = lines.Where(l => l.StartsWith("# epoch 1/1: ", StringComparison.Ordinal)).ToArray();
+        Assert.IsTrue(progress.Length >= 1, "no progress line inside the epoch:\n" + stdout.Result);
+        StringAssert.Matches(progress[0], new System.Text.RegularExpressions.Regex(@"^# epoch 1/1: [0-9]+/1500 batches \([0-9]+ %\), [0-9,]+ samples/s, [0-9]+ s left in the epoch"));
+        Assert.AreEqual(1, lines.Count(l => l.StartsWith("1\t", StringComparison.Ordinal)), "the epoch's row is printed once");
+    }
+
     [TestMethod]
     public void AFailedWriteNamesTheFileAndLeavesNoTemporaryFile()
     {

@@ -118,6 +118,28 @@ public sealed class TrainerConventionsTests
 
     }
 
+    /// <summary>Issue 31: inside an epoch, mlContext.Log gets a line every ProgressLogInterval (batch, samples/s).</summary>
+    [TestMethod]
+    public void ALongEpochLogsProgressLinesThroughMLContextLog()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        ml.Log += (_, e) => { if (e.Source.Contains(nameof(SimplifiedTargetPropTrainer), StringComparison.Ordinal)) messages.Enqueue(e.Message); };
+        var saved = Microsoft.ML.TargetProp.TorchSharp.Trainers.EstimatorRun.ProgressLogInterval;
+        try
+        {
+            Microsoft.ML.TargetProp.TorchSharp.Trainers.EstimatorRun.ProgressLogInterval = TimeSpan.Zero;
+            ml.MulticlassClassification.Trainers.SimplifiedTargetProp(Small(epochs: 2)).Fit(Keyed(ml));
+        }
+        finally
+        {
+            Microsoft.ML.TargetProp.TorchSharp.Trainers.EstimatorRun.ProgressLogInterval = saved;
+        }
+        var lines = messages.Where(m => System.Text.RegularExpressions.Regex.IsMatch(m, @"\] epoch [12]/2: batch [0-9]+/5, [0-9,]+ samples/s$")).ToArray();
+        Assert.IsTrue(lines.Length >= 6, "a progress line per batch with a zero interval:\n" + string.Join("\n", messages));
+        Assert.IsTrue(lines.Any(l => l.Contains("] epoch 2/2", StringComparison.Ordinal)), "the epoch number advances");
+    }
+
     [TestMethod]
     public void DivergenceIsRecordedOnTheModel()
     {
