@@ -29,8 +29,9 @@ public static class Plots
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("error %");
-        plot.ShowLegend();
-        Save(plot, path, 800, 500);
+        IntegerEpochTicks(plot);
+        plot.ShowLegend(Edge.Right);   // beside the plot: never over the last epochs' points
+        Save(plot, path, 900, 500);
     }
 
     /// <summary>A confusion matrix heat map (rows: true class, columns: predicted class).</summary>
@@ -47,6 +48,15 @@ public static class Plots
         var heat = plot.Add.Heatmap(normalized);
         heat.Colormap = new ScottPlot.Colormaps.Viridis();
         plot.Add.ColorBar(heat);
+        // Each cell's count, dark on the light (high) cells, light on the dark ones.
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+            {
+                var label = plot.Add.Text(counts[i, j].ToString("0", System.Globalization.CultureInfo.InvariantCulture), j, k - 1 - i);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontSize = k > 12 ? 9 : 12;
+                label.LabelFontColor = normalized[i, j] > 0.6 ? Colors.Black : Colors.White;
+            }
         var ticks = Enumerable.Range(0, k).Select(i => new Tick(i, names[i])).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.Select(t => new Tick(k - 1 - t.Position, t.Label)).ToArray());
@@ -130,6 +140,7 @@ public static class Plots
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
+        IntegerEpochTicks(plot);
         plot.ShowLegend(Edge.Right);
         Save(plot, path, 1100, 600);
     }
@@ -169,6 +180,10 @@ public static class Plots
         plot.Title(title);
         Save(plot, path, Math.Max(500, columns * cellWidth * 3 + 160), rows.Count * cellHeight * 3 + 90);
     }
+
+    /// <summary>Epochs are whole numbers: no 0.9, 1.1, … ticks on a short run's axis.</summary>
+    private static void IntegerEpochTicks(Plot plot) =>
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
     private static void Save(Plot plot, string path, int width, int height)
     {

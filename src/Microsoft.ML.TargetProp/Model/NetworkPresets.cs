@@ -40,8 +40,32 @@ public static class NetworkPresets
     /// <summary>All presets.</summary>
     public static IReadOnlyList<NetworkPreset> All { get; } = new[] { MnistFc, MnistLc, CifarFc, CifarLc, ImageNetLc, MnistConv, CifarConv };
 
-    /// <summary>Preset names (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc).</summary>
+    /// <summary>Preset names (mnist-fc, mnist-lc, cifar-fc, cifar-lc, imagenet-lc, mnist-conv, cifar-conv).</summary>
     public static IEnumerable<string> Names => All.Select(p => p.Name);
+
+    /// <summary>The preset name within two edits of <paramref name="name"/> (a did-you-mean), or null.</summary>
+    public static string? Closest(string name)
+    {
+        var (best, distance) = All.Select(p => (p.Name, Distance: EditDistance(name.ToLowerInvariant(), p.Name))).MinBy(t => t.Distance);
+        return distance <= 2 ? best : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
 
     /// <summary>Finds a preset by name, ignoring case.</summary>
     public static bool TryGet(string name, [NotNullWhen(true)] out NetworkPreset? preset)
@@ -52,5 +76,5 @@ public static class NetworkPresets
 
     /// <summary>Gets a preset by name; the error lists the known names.</summary>
     public static NetworkPreset Get(string name) =>
-        TryGet(name, out var p) ? p : throw new ArgumentException($"Unknown architecture preset '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name));
+        TryGet(name, out var p) ? p : throw new ArgumentException($"Unknown architecture preset '{name}'" + (Closest(name) is { } near ? $"; did you mean '{near}'?" : "") + $" Expected one of: {string.Join(", ", Names)}.", nameof(name));
 }

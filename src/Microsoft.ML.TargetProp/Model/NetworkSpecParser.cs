@@ -17,6 +17,10 @@ internal sealed class NetworkSpecParser
         ArgumentNullException.ThrowIfNull(spec);
         if (NetworkPresets.TryGet(spec.Trim(), out var preset))
             return preset.Network;
+        // A word with a dash and no layer syntax is a preset name, perhaps misspelt ("mnist-lcc").
+        if (spec.Trim() is { Length: > 0 } name && name.Contains('-') && name.IndexOfAny(new[] { '(', ' ', ',' }) < 0)
+            throw new FormatException($"Unknown architecture preset '{name}'" + (NetworkPresets.Closest(name) is { } near ? $"; did you mean '{near}'?" : ".") +
+                " Presets: " + string.Join(", ", NetworkPresets.Names) + ".");
         return new NetworkSpecParser(spec).ParseAll();
     }
 

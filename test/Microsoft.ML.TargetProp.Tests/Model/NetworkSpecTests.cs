@@ -203,4 +203,16 @@ public sealed class NetworkSpecTests
         Assert.AreEqual(sizes.Sum(s => s.Weight + s.Bias), model.ParameterCount);
         Assert.AreEqual((4L * 4 * 9 * 4) + (4 * 4 * 4) + (64 * 16 + 16) + (16 * 10 + 10), model.ParameterCount);
     }
+
+    [TestMethod]
+    [DataRow("mnist-lcc", "did you mean 'mnist-lc'?")]
+    [DataRow("cifar_fc-x", "Presets: mnist-fc")]
+    [DataRow("Mnist-Conv2", "did you mean 'mnist-conv'?")]
+    public void AMisspeltPresetGetsADidYouMean(string text, string expected)
+    {
+        var e = Assert.ThrowsExactly<FormatException>(() => NetworkSpec.Parse(text));
+        StringAssert.Contains(e.Message, $"Unknown architecture preset '{text}'");
+        StringAssert.Contains(e.Message, expected);
+        Assert.IsFalse(e.Message.Contains("unknown layer"), e.Message);
+    }
 }
