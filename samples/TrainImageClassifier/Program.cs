@@ -1,5 +1,5 @@
 // Model Builder-style training program: an image folder (one sub-folder per class) → model.zip.
-//   dotnet run --project samples/TrainImageClassifier -- <image-folder> [model.zip] [epochs] [width] [height] [grayscale]
+//   dotnet run --project samples/TrainImageClassifier -- <image-folder> [model.zip] [epochs] [width] [height] [grayscale] [batch size]
 using System;
 using System.Linq;
 using Microsoft.ML;
@@ -10,7 +10,7 @@ using Microsoft.ML.Transforms.Image;
 
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: TrainImageClassifier <image-folder> [model.zip] [epochs] [width] [height] [grayscale: true|false]");
+    Console.Error.WriteLine("usage: TrainImageClassifier <image-folder> [model.zip] [epochs] [width] [height] [grayscale: true|false] [batch size]");
     return 2;
 }
 string folder = args[0];
@@ -19,6 +19,7 @@ int epochs = args.Length > 2 ? int.Parse(args[2]) : 5;
 int width = args.Length > 3 ? int.Parse(args[3]) : 28;
 int height = args.Length > 4 ? int.Parse(args[4]) : 28;
 bool grayscale = args.Length > 5 ? bool.Parse(args[5]) : true;
+int batchSize = args.Length > 6 ? int.Parse(args[6]) : 100;
 
 var ml = new MLContext(seed: 0);
 ml.Log += (_, e) => { if (e.Source.EndsWith("Trainer", StringComparison.Ordinal)) Console.WriteLine(e.Message); };
@@ -29,6 +30,7 @@ var options = new SimplifiedTargetPropTrainer.Options
 {
     Architecture = $"lc(3x3,32,2) lc(3x3,64,2) fc(1024)",
     NumberOfEpochs = epochs,
+    BatchSize = batchSize,   // a small dataset learns faster with smaller batches: more steps per epoch (README)
 };
 IEstimator<ITransformer> pixels = ml.Transforms.LoadImages("Image", imageFolder: "", inputColumnName: nameof(ImageFolder.ImageRow.ImagePath))
     .Append(ml.Transforms.ResizeImages("Image", width, height));
