@@ -80,7 +80,7 @@ public static class ModelZip
         // ML.NET wraps a missing component's FileNotFoundException (an assembly the zip needs) in a FormatException.
         var missing = e.GetBaseException() as FileNotFoundException;
         return missing?.FileName is { } file
-            ? $"it needs assembly '{file}', which tpnet does not carry ({inner.Message})"
-            : inner.Message;
+            ? $"it needs assembly '{file}', which tpnet does not carry (a component of the app that saved it)"
+            : inner.Message.Trim();
     }
 }

@@ -66,4 +66,35 @@ public sealed class ExportCommandTests
         (code, error) = Tpnet.Run("evaluate", zip, "--dataset", pngs, "--output", Path.Combine(folder, "evaluated"));
         Assert.AreEqual(0, code, error);
     }
+
+    /// <summary>A zip tpnet cannot read names the file and the real cause, not ML.NET's reflection wrapper.</summary>
+    [TestMethod]
+    public void AnUnreadableZipGetsTheRealCause()
+    {
+        var ml = new MLContext(0);
+        var data = ml.Data.LoadFromEnumerable(MnistRow.From(TestData.MnistTrain(1)));
+        // A custom mapping saved under a contract whose factory only this test assembly has.
+        var model = ml.Transforms.CustomMapping(new DoublePixels().GetMapping(), nameof(DoublePixels)).Fit(data);
+        string zip = Path.Combine(TestSetup.TempFolder(), "custom.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var (code, error) = Tpnet.Run("export", zip);
+        Assert.AreEqual(2, code, error);
+        StringAssert.Contains(error, "custom.zip");
+        Assert.IsFalse(error.Contains("target of an invocation", System.StringComparison.Ordinal), error);
+        StringAssert.Contains(error, "needs assembly 'Microsoft.ML.TargetProp.Tests", "the assembly holding the custom mapping's factory");
+        Assert.AreEqual(1, error.Trim().Split('\n').Length, "one line: " + error);
+    }
+
+    public sealed class Doubled
+    {
+        [VectorType(784)] public float[] Pixels { get; set; } = System.Array.Empty<float>();
+    }
+
+    [Microsoft.ML.Transforms.CustomMappingFactoryAttribute(nameof(DoublePixels))]
+    public sealed class DoublePixels : Microsoft.ML.Transforms.CustomMappingFactory<MnistRow, Doubled>
+    {
+        public static void Double(MnistRow src, Doubled dst) => dst.Pixels = src.Features.Select(v => 2 * v).ToArray();
+
+        public override System.Action<MnistRow, Doubled> GetMapping() => Double;
+    }
 }
