@@ -92,7 +92,8 @@ public static class BenchCommand
                 MeasureMemory();   // first, in a process whose heap no other measurement has grown
 
             report.Notes.Add("matrix-product rows: 2 × batch × the step's multiply-adds, counted from the layer shapes (LearningAlgorithm.StepMultiplyAdds: forward, ∂/∂W, and each rule's W_lᵀδ, feedback, targets and inverses; elementwise work not counted); ratio = that count ÷ BP's (the step-time ratio an equally efficient implementation would show), and for GFLOP/s achieved the share of the fp32 matmul.");
-            report.Notes.Add("bf16 rows: the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's. The LC rows' ratio is the share of the fp32 matmul.");
+            report.Notes.Add("bf16 rows (only with --precision bf16): the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's.");
+            report.Notes.Add("LC layer rows: forward + backward of W h + b as in training (∂W and ∂x; ∂W alone for the first layer, whose input is the data), 2 × multiply-adds per product; the bare bmm row's ratio is its share of the matmul, the batch-last row's its share of that bmm; batch-last and [L, N, C·k·k] are medians of three interleaved rounds.");
             foreach (var preset in presets)
             foreach (int t in threads)
             {
@@ -102,8 +103,13 @@ public static class BenchCommand
                 double matmul = MatmulGflops(repeats, warmup);
                 report.Rows.Add(new Row(preset.Name, t, "matmul 2048² (GFLOP/s)", matmul, null, null));
                 // bfloat16 (issue 18: measured before any bf16 training option is offered); ratio = bf16 / fp32.
-                double matmulBf16 = MatmulGflops(repeats, warmup, ScalarType.BFloat16);
-                report.Rows.Add(new Row(preset.Name, t, "matmul 2048² bf16 (GFLOP/s)", matmulBf16, matmulBf16 / matmul, null));
+                // Only with --precision bf16: without AVX-512 BF16 one bf16 2048² product takes about a minute (0.31 GFLOP/s on an AVX2 EPYC).
+                bool bf16 = precisions.Contains(MatmulPrecision.BFloat16);
+                if (bf16)
+                {
+                    double matmulBf16 = MatmulGflops(repeats, warmup, ScalarType.BFloat16);
+                    report.Rows.Add(new Row(preset.Name, t, "matmul 2048² bf16 (GFLOP/s)", matmulBf16, matmulBf16 / matmul, null));
+                }
                 report.Rows.Add(new Row(preset.Name, t, "forward only (samples/s)", batch / ForwardSeconds(preset, batch, repeats, warmup), null, null));
                 // Issue 32: each LC layer beside a bare bmm of its own shape, and its [L, N, C·k·k] formulation, interleaved in this run.
                 var lastRounds = new List<List<(string Name, double Gflops)>>();
@@ -135,7 +141,7 @@ public static class BenchCommand
                             bytes / 1e6, bytes / seconds / 1e9 / copy, null));
                     }
                 }
-                foreach (var ((name, gflops), (_, reference)) in LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.BFloat16).Zip(fp32))
+                foreach (var ((name, gflops), (_, reference)) in (bf16 ? LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.BFloat16) : []).Zip(fp32))
                     report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd bf16 (GFLOP/s)", gflops, gflops / reference, null));
                 // The optimizer alone, both ways in this run (issue 18): ratio = fused time / libtorch ops time.
                 var (weights, libtorchAdam) = AdamMilliseconds(preset, fused: false, repeats, warmup);

@@ -6,10 +6,14 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
 /// <summary>
 /// The sparse linear map of a locally-connected layer, shared by the forward layer and its transpose: patches of the
-/// zero-padded input are gathered to [L, N, C·k·k] and multiplied by per-location weights [L, C·k·k, O] in one
-/// batched matmul (L = number of output locations). The transpose runs the same steps backwards with fold.
+/// zero-padded input are gathered per location and multiplied by per-location weights [L, C·k·k, O] in one batched
+/// matmul (L = number of output locations). The transpose runs the same steps backwards (scatter or fold).
 /// </summary>
 /// <remarks>
+/// Float32 CPU products run batch-last (<see cref="LocalBatchLastKernels"/>, issue 32): activations stored as
+/// [H·W, C, N] behind their logical [N, C, H, W] view, patches Pᵀ [L, C·k·k, N], yᵀ = Wᵀ Pᵀ, and one autograd node per
+/// product (<see cref="LocalProductAutograd"/>). An LC layer's output is then already the next LC layer's input layout.
+/// The rest of these remarks is about the [L, N, C·k·k] path, which bfloat16 and other devices still take.
 /// Two ways to gather the patches give bit-identical [L, N, C·k·k] tensors (<see cref="PatchGather"/>): im2col
 /// (<c>unfold</c> to [N, C·k·k, L], then a permuted copy) pays two copies of the patches; a strided view of the padded
 /// input (<c>Tensor.unfold</c> over H and W, [N, C, H', W', k, k], permuted and copied once) pays one, and its backward
