@@ -17,8 +17,11 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 /// </summary>
 internal static unsafe class LocalBatchLastKernels
 {
-    /// <summary>True (default) to run float32 CPU layers batch-last; false restores the [L, N, C·k·k] path (for <c>tpnet bench</c>'s comparison).</summary>
-    internal static bool Enabled { get; set; } = true;
+    /// <summary>
+    /// True (default) to run float32 CPU layers batch-last; false restores the [L, N, C·k·k] path (for <c>tpnet bench</c>'s
+    /// comparison; <c>TPNET_LC_BATCH_LAST=0</c> starts a process with it off, to compare whole epochs).
+    /// </summary>
+    internal static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("TPNET_LC_BATCH_LAST") != "0";
 
     /// <summary>True when <paramref name="t"/> can go through these kernels (a float32 CPU tensor) and they are enabled.</summary>
     public static bool Applies(Tensor t) => Enabled && LocalPatchKernels.Enabled && TensorMemory.IsCpuFloat32(t);
