@@ -92,7 +92,8 @@ public static class BenchCommand
                 MeasureMemory();   // first, in a process whose heap no other measurement has grown
 
             report.Notes.Add("matrix-product rows: 2 × batch × the step's multiply-adds, counted from the layer shapes (LearningAlgorithm.StepMultiplyAdds: forward, ∂/∂W, and each rule's W_lᵀδ, feedback, targets and inverses; elementwise work not counted); ratio = that count ÷ BP's (the step-time ratio an equally efficient implementation would show), and for GFLOP/s achieved the share of the fp32 matmul.");
-            report.Notes.Add("bf16 rows: the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's. The LC rows' ratio is the share of the fp32 matmul.");
+            report.Notes.Add("bf16 rows (only with --precision bf16): the same measurement in bfloat16 (inputs and weights); their ratio is bf16 GFLOP/s ÷ the fp32 row's.");
+            report.Notes.Add("LC layer rows: forward + backward of W h + b as in training (∂W and ∂x; ∂W alone for the first layer, whose input is the data), 2 × multiply-adds per product; the bare bmm row's ratio is its share of the matmul, the batch-last row's its share of that bmm; batch-last and [L, N, C·k·k] are medians of three interleaved rounds.");
             foreach (var preset in presets)
             foreach (int t in threads)
             {
@@ -102,13 +103,45 @@ public static class BenchCommand
                 double matmul = MatmulGflops(repeats, warmup);
                 report.Rows.Add(new Row(preset.Name, t, "matmul 2048² (GFLOP/s)", matmul, null, null));
                 // bfloat16 (issue 18: measured before any bf16 training option is offered); ratio = bf16 / fp32.
-                double matmulBf16 = MatmulGflops(repeats, warmup, ScalarType.BFloat16);
-                report.Rows.Add(new Row(preset.Name, t, "matmul 2048² bf16 (GFLOP/s)", matmulBf16, matmulBf16 / matmul, null));
+                // Only with --precision bf16: without AVX-512 BF16 one bf16 2048² product takes about a minute (0.31 GFLOP/s on an AVX2 EPYC).
+                bool bf16 = precisions.Contains(MatmulPrecision.BFloat16);
+                if (bf16)
+                {
+                    double matmulBf16 = MatmulGflops(repeats, warmup, ScalarType.BFloat16);
+                    report.Rows.Add(new Row(preset.Name, t, "matmul 2048² bf16 (GFLOP/s)", matmulBf16, matmulBf16 / matmul, null));
+                }
                 report.Rows.Add(new Row(preset.Name, t, "forward only (samples/s)", batch / ForwardSeconds(preset, batch, repeats, warmup), null, null));
-                var fp32 = LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.Float32).ToList();
-                foreach (var (name, gflops) in fp32)
-                    report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd (GFLOP/s)", gflops, gflops / matmul, null));
-                foreach (var ((name, gflops), (_, reference)) in LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.BFloat16).Zip(fp32))
+                // Issue 32: each LC layer beside a bare bmm of its own shape, and its [L, N, C·k·k] formulation, interleaved in this run.
+                var lastRounds = new List<List<(string Name, double Gflops)>>();
+                var nMajorRounds = new List<List<(string Name, double Gflops)>>();
+                for (int round = 0; round < 3; round++)
+                    foreach (bool batchLast in new[] { true, false })
+                    {
+                        LocalBatchLastKernels.Enabled = batchLast;
+                        (batchLast ? lastRounds : nMajorRounds).Add(LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.Float32).ToList());
+                    }
+                LocalBatchLastKernels.Enabled = true;
+                static List<(string Name, double Gflops)> MedianRounds(List<List<(string Name, double Gflops)>> rounds) =>
+                    rounds[0].Select((r, i) => (r.Name, StepProfiler.MedianOf(rounds.Select(x => x[i].Gflops).ToArray()))).ToList();
+                var fp32 = MedianRounds(lastRounds);
+                var nMajor = MedianRounds(nMajorRounds);
+                var bmms = LocallyConnectedBmmGflops(preset, batch, repeats, warmup).ToList();
+                double copy = CopyGigabytesPerSecond(repeats, warmup);
+                report.Rows.Add(new Row(preset.Name, t, "memory copy 256 MiB → 256 MiB (GB/s, read + write)", copy, null, null));
+                for (int i = 0; i < fp32.Count; i++)
+                {
+                    report.Rows.Add(new Row(preset.Name, t, $"{bmms[i].Name} bare bmm [L×N×C·k·k]·[L×C·k·k×O] (GFLOP/s)", bmms[i].Gflops, bmms[i].Gflops / matmul, null));
+                    report.Rows.Add(new Row(preset.Name, t, $"{fp32[i].Name} fwd+bwd, batch-last (GFLOP/s; ratio: share of the bare bmm)", fp32[i].Gflops, fp32[i].Gflops / bmms[i].Gflops, null));
+                    report.Rows.Add(new Row(preset.Name, t, $"{nMajor[i].Name} fwd+bwd, [L, N, C·k·k] patches (GFLOP/s; ratio: batch-last ÷ this)", nMajor[i].Gflops, fp32[i].Gflops / nMajor[i].Gflops, null));
+                    if (i == 0)
+                    {
+                        // The first layer reads the data (fan-in 9 on MNIST-LC): memory-bound, so bytes moved against the copy rate.
+                        double bytes = FirstLayerBytes(preset, batch), seconds = FirstLayerSeconds(preset, batch, fp32[i].Gflops);
+                        report.Rows.Add(new Row(preset.Name, t, $"{fp32[i].Name} fwd+bwd bytes moved, batch-last (MB per batch, counted; ratio: GB/s achieved ÷ the copy's)",
+                            bytes / 1e6, bytes / seconds / 1e9 / copy, null));
+                    }
+                }
+                foreach (var ((name, gflops), (_, reference)) in (bf16 ? LocallyConnectedGflops(preset, batch, repeats, warmup, ScalarType.BFloat16) : []).Zip(fp32))
                     report.Rows.Add(new Row(preset.Name, t, $"{name} fwd+bwd bf16 (GFLOP/s)", gflops, gflops / reference, null));
                 // The optimizer alone, both ways in this run (issue 18): ratio = fused time / libtorch ops time.
                 var (weights, libtorchAdam) = AdamMilliseconds(preset, fused: false, repeats, warmup);
@@ -121,16 +154,20 @@ public static class BenchCommand
                     {
                         var off = new List<double>();
                         var on = new List<double>();
+                        var last = new List<double>();
                         for (int round = 0; round < 3; round++)
-                            foreach (bool enabled in new[] { false, true })
+                            foreach (int mode in new[] { 0, 1, 2 })
                             {
-                                LocalPatchKernels.Enabled = enabled;
-                                (enabled ? on : off).Add(StepSeconds(preset, algorithm, batch, repeats, warmup, MatmulPrecision.Float32).Seconds);
+                                LocalPatchKernels.Enabled = mode > 0;
+                                LocalBatchLastKernels.Enabled = mode > 1;
+                                (mode == 0 ? off : mode == 1 ? on : last).Add(StepSeconds(preset, algorithm, batch, repeats, warmup, MatmulPrecision.Float32).Seconds);
                             }
                         LocalPatchKernels.Enabled = true;
-                        double offStep = StepProfiler.MedianOf(off.ToArray()), onStep = StepProfiler.MedianOf(on.ToArray());
+                        LocalBatchLastKernels.Enabled = true;
+                        double offStep = StepProfiler.MedianOf(off.ToArray()), onStep = StepProfiler.MedianOf(on.ToArray()), lastStep = StepProfiler.MedianOf(last.ToArray());
                         report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step, libtorch gather/fold (samples/s)", batch / offStep, null, null));
-                        report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step, managed patch kernels (samples/s)", batch / onStep, onStep / offStep, null));
+                        report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step, managed [L, N, C·k·k] patch kernels (samples/s)", batch / onStep, onStep / offStep, null));
+                        report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step, batch-last LC products (samples/s; ratio: time ÷ the [L, N, C·k·k] kernels')", batch / lastStep, lastStep / onStep, null));
                     }
                 foreach (var precision in precisions)
                 {
@@ -196,9 +233,13 @@ public static class BenchCommand
             BatchSize = batch;
             Repeats = repeats;
             Warmup = warmup;
-            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+            Machine = $"{Environment.ProcessorCount} cores, {InstructionSet}, {Environment.OSVersion}, .NET {Environment.Version}";
             Date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         }
+
+        /// <summary>The widest vector instruction set of this CPU that .NET uses (AVX-512, AVX2 or neither): every figure depends on it.</summary>
+        public static string InstructionSet => System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512"
+            : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2" : "no AVX2";
 
         /// <summary>Minibatch size.</summary>
         public int BatchSize { get; }
@@ -280,7 +321,9 @@ public static class BenchCommand
             if (preset.Network.HiddenLayers[i] is not LocallyConnectedLayerSpec spec) continue;
             using var layer = new LocallyConnected2d(spec, shapes[i], Activation.Tanh, new Generator(0, CPU));
             layer.to(dtype);
-            using var x = rand(new long[] { batch, shapes[i].Channels, shapes[i].Height, shapes[i].Width }, dtype: dtype, requires_grad: true);
+            // As in training: the first layer's input is the data, so its backward is ∂W alone (2 products, not 3).
+            bool input = i > 0;
+            using var x = rand(new long[] { batch, shapes[i].Channels, shapes[i].Height, shapes[i].Width }, dtype: dtype, requires_grad: input);
             var geometry = layer.Geometry;
             double macs = (double)geometry.Locations * batch * geometry.PatchSize * geometry.Output.Channels;
             double seconds = Median(() => Time(() =>
@@ -291,8 +334,53 @@ public static class BenchCommand
                 layer.zero_grad();
                 x.grad?.zero_();
             }), repeats, warmup);
-            yield return ($"LC layer {i + 1} {spec}", 2 * 3 * macs / seconds / 1e9);
+            yield return ($"LC layer {i + 1} {spec}{(input ? "" : " (∂W only)")}", 2 * (input ? 3 : 2) * macs / seconds / 1e9);
         }
+    }
+
+    /// <summary>A bare <c>bmm</c> of each LC layer's forward shape, [L × N × C·k·k] · [L × C·k·k × O], in GFLOP/s.</summary>
+    private static IEnumerable<(string Name, double Gflops)> LocallyConnectedBmmGflops(NetworkPreset preset, int batch, int repeats, int warmup)
+    {
+        var shapes = preset.Network.Shapes(preset.InputShape);
+        for (int i = 0; i < preset.Network.HiddenLayers.Count; i++)
+        {
+            if (preset.Network.HiddenLayers[i] is not LocallyConnectedLayerSpec spec) continue;
+            var g = new LocalGeometry(spec, shapes[i]);
+            using var patches = rand(g.Locations, batch, g.PatchSize);
+            using var w = rand(g.WeightShape);
+            double seconds = Median(() => Time(() => { using var y = patches.bmm(w); }), repeats, warmup);
+            yield return ($"LC layer {i + 1} {spec}", 2.0 * g.Locations * batch * g.PatchSize * g.Output.Channels / seconds / 1e9);
+        }
+    }
+
+    /// <summary>Memory bandwidth: a 256 MiB float32 copy, counted as bytes read + written per second.</summary>
+    private static double CopyGigabytesPerSecond(int repeats, int warmup)
+    {
+        using var a = rand(64L << 20);
+        using var b = empty_like(a);
+        double seconds = Median(() => Time(() => b.copy_(a)), repeats, warmup);
+        return 2.0 * a.numel() * sizeof(float) / seconds / 1e9;
+    }
+
+    /// <summary>
+    /// Bytes the batch-last first LC layer moves per batch, forward + ∂W, counted (float32): x read and written once
+    /// batch-last, the patches Pᵀ written by the gather and read by both products, W read twice and ∂W written, yᵀ written
+    /// and ∂yᵀ read.
+    /// </summary>
+    private static double FirstLayerBytes(NetworkPreset preset, int batch)
+    {
+        var spec = (LocallyConnectedLayerSpec)preset.Network.HiddenLayers[0];
+        var g = new LocalGeometry(spec, preset.InputShape);
+        double x = (double)batch * preset.InputShape.Size, patches = (double)g.Locations * g.PatchSize * batch;
+        double w = (double)g.Locations * g.PatchSize * g.Output.Channels, y = (double)g.Locations * g.Output.Channels * batch;
+        return sizeof(float) * (2 * x + 3 * patches + 3 * w + 2 * y);
+    }
+
+    /// <summary>The first LC layer's fwd + ∂W time per batch from its GFLOP/s row (2 products).</summary>
+    private static double FirstLayerSeconds(NetworkPreset preset, int batch, double gflops)
+    {
+        var g = new LocalGeometry((LocallyConnectedLayerSpec)preset.Network.HiddenLayers[0], preset.InputShape);
+        return 2 * 2.0 * g.Locations * batch * g.PatchSize * g.Output.Channels / (gflops * 1e9);
     }
 
     /// <summary>

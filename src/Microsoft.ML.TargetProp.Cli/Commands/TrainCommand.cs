@@ -127,6 +127,7 @@ public static class TrainCommand
         AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(MklCpuDispatch.Describe(mkl)));
 
         using var trainer = new NetworkTrainer(spec, train.Shape, train.Classes, options);
+        double matmulGflops = EpochFlopBound.MeasureMatmulGflops();   // issue 32: on the training's threads, before it starts
         if (resume)
         {
             trainer.LoadCheckpoint(checkpoint);
@@ -161,6 +162,7 @@ public static class TrainCommand
         if (result.Divergence is not null)
             AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
         var testResult = trainer.Evaluate(test);
+        AnsiConsole.MarkupLine("[grey]{0}[/]", Markup.Escape(EpochFlopBound.Describe(result.History, EpochFlopBound.EpochFlops(trainer, train.Count, monitor.Count), matmulGflops)));
         Directory.CreateDirectory(output);
         var model = trainer.ToModelParameters(options.Algorithm, options.HyperParameters, result.History);
         ModelZip.Save(new Microsoft.ML.MLContext(request.Seed), model, train.ClassNames, Path.Combine(output, "model.zip"));

@@ -6,10 +6,14 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
 /// <summary>
 /// The sparse linear map of a locally-connected layer, shared by the forward layer and its transpose: patches of the
-/// zero-padded input are gathered to [L, N, C·k·k] and multiplied by per-location weights [L, C·k·k, O] in one
-/// batched matmul (L = number of output locations). The transpose runs the same steps backwards with fold.
+/// zero-padded input are gathered per location and multiplied by per-location weights [L, C·k·k, O] in one batched
+/// matmul (L = number of output locations). The transpose runs the same steps backwards (scatter or fold).
 /// </summary>
 /// <remarks>
+/// Float32 CPU products run batch-last (<see cref="LocalBatchLastKernels"/>, issue 32): activations stored as
+/// [H·W, C, N] behind their logical [N, C, H, W] view, patches Pᵀ [L, C·k·k, N], yᵀ = Wᵀ Pᵀ, and one autograd node per
+/// product (<see cref="LocalProductAutograd"/>). An LC layer's output is then already the next LC layer's input layout.
+/// The rest of these remarks is about the [L, N, C·k·k] path, which bfloat16 and other devices still take.
 /// Two ways to gather the patches give bit-identical [L, N, C·k·k] tensors (<see cref="PatchGather"/>): im2col
 /// (<c>unfold</c> to [N, C·k·k, L], then a permuted copy) pays two copies of the patches; a strided view of the padded
 /// input (<c>Tensor.unfold</c> over H and W, [N, C, H', W', k, k], permuted and copied once) pays one, and its backward
@@ -105,12 +109,27 @@ public sealed class LocalGeometry
     public Tensor Apply(Tensor x, Tensor weight, MatmulPrecision precision = MatmulPrecision.Float32)
     {
         long n = x.shape[0];
+        if (BatchLast(x, weight, precision))
+        {
+            using var xT = LocalBatchLastKernels.ToBatchLast(x);                 // [H·W, C, N]
+            using var patchesT = Tracked(x, weight) ? null : LocalBatchLastKernels.Gather(xT, this);   // [L, C·k·k, N]
+            using var yT = patchesT is null ? LocalProductAutograd.Forward(xT, weight, this)
+                : LocalProductAutograd.Products(patchesT, weight);               // [L, O, N]
+            return LocalBatchLastKernels.FromBatchLast(yT, Output);
+        }
         using var xs = PrecisionMath.Operand(x, precision);
         using var w = PrecisionMath.Operand(weight, precision);
         using var patches = Patches(xs);                             // [L, N, C·k·k]
         using var y = patches.bmm(w);                                // [L, N, O]
         return PrecisionMath.Widen(y.permute(1, 2, 0).reshape(n, Output.Channels, Output.Height, Output.Width));
     }
+
+    /// <summary>True when a float32 product runs batch-last (<see cref="LocalBatchLastKernels"/>): activations [H·W, C, N], patches [L, C·k·k, N].</summary>
+    private static bool BatchLast(Tensor activations, Tensor weight, MatmulPrecision precision) =>
+        precision == MatmulPrecision.Float32 && LocalBatchLastKernels.Applies(activations) && LocalBatchLastKernels.Applies(weight);
+
+    /// <summary>True when autograd must see the product of <paramref name="activations"/> and <paramref name="weight"/>.</summary>
+    private static bool Tracked(Tensor activations, Tensor weight) => is_grad_enabled() && (activations.requires_grad || weight.requires_grad);
 
     /// <summary>The zero-padded receptive fields of a batch x [N, C, H, W] per location, [L, N, C·k·k] (C, then k×k).</summary>
     public Tensor Patches(Tensor x)
@@ -137,6 +156,13 @@ public sealed class LocalGeometry
     public Tensor ApplyTranspose(Tensor y, Tensor weight, MatmulPrecision precision = MatmulPrecision.Float32)
     {
         long n = y.shape[0];
+        if (BatchLast(y, weight, precision))
+        {
+            using var yT = LocalBatchLastKernels.ToBatchLast(y);                 // [L, O, N]
+            using var xT = Tracked(y, weight) ? LocalProductAutograd.Transpose(yT, weight, this)
+                : LocalProductAutograd.TransposeProducts(yT, weight, this);     // [H·W, C, N]
+            return LocalBatchLastKernels.FromBatchLast(xT, Input);
+        }
         using var ys = PrecisionMath.Operand(y, precision);
         using var w = PrecisionMath.Operand(weight, precision);
         using var flat = ys.reshape(n, Output.Channels, Locations);
