@@ -16,17 +16,11 @@ namespace Microsoft.ML.TargetProp.Cli;
 /// </summary>
 public static class ImageDecoder
 {
-    /// <summary>Decodes <paramref name="path"/> resized to <paramref name="shape"/>; 1 channel means grayscale.</summary>
-    public static float[] Decode(string path, ImageShape shape, bool invert = false)
-    {
-        var values = DecodeAll(new[] { path }, shape);
-        if (invert)
-            for (int i = 0; i < values.Length; i++) values[i] = 1 - values[i];
-        return values;
-    }
-
-    /// <summary>Decodes every file of <paramref name="paths"/> into one array, image after image; the error names a file that fails.</summary>
-    public static float[] DecodeAll(IReadOnlyList<string> paths, ImageShape shape)
+    /// <summary>
+    /// Decodes every file of <paramref name="paths"/> resized to <paramref name="shape"/> (1 channel means grayscale)
+    /// into one array, image after image; <paramref name="invert"/> turns v into 1 − v. The error names a file that fails.
+    /// </summary>
+    public static float[] DecodeAll(IReadOnlyList<string> paths, ImageShape shape, bool invert = false)
     {
         if (shape.Channels is not (1 or 3)) throw new ArgumentException($"Images decode to 1 or 3 channels; the model expects {shape}.");
         foreach (var file in paths)
@@ -73,6 +67,8 @@ public static class ImageDecoder
             rowsRead++;
         }
         if (rowsRead != paths.Count) throw new InvalidDataException($"ML.NET's image loader gave {rowsRead} rows for {paths.Count} files.");
+        if (invert)
+            for (long i = 0; i < values.LongLength; i++) values[i] = 1 - values[i];
         return values;
     }
 

@@ -31,9 +31,10 @@ public static class PredictCommand
             var probabilities = new float[transformer.Model.Classes];
             var names = transformer.LabelValues?.Names ?? Enumerable.Range(0, transformer.Model.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
             var table = new Table().AddColumns("image", "label", "top-3");
+            var pixels = ImageDecoder.DecodeAll(files, shape, invert);   // one ML.NET image pipeline for every file
             for (int i = 0; i < files.Length; i++)
             {
-                transformer.Network.Predict(ImageDecoder.Decode(files[i], shape, invert), probabilities);
+                transformer.Network.Predict(pixels.AsSpan(i * shape.Size, shape.Size), probabilities);
                 var top = probabilities.Select((p, c) => (p, c)).OrderByDescending(t => t.p).Take(3).ToArray();
                 table.AddRow(Markup.Escape(files[i]), Markup.Escape(names[top[0].c]),
                     Markup.Escape(string.Join(", ", top.Select(t => string.Create(CultureInfo.InvariantCulture, $"{names[t.c]} {t.p:P1}")))));

@@ -50,7 +50,7 @@ internal static unsafe class LocalBatchLastKernels
         int n = (int)x.shape[2], c = g.Input.Channels, w = g.Input.Width, k = g.Spec.Kernel, patch = g.PatchSize;
         var patches = empty(new long[] { g.Locations, patch, n });
         nint src = (nint)TensorMemory.Float32(x), dst = (nint)TensorMemory.Float32(patches);
-        ForEachChunk(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int location, in Window win, int n0, int count) =>
+        ForEachChunk(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int location, in LocalGeometry.Window win, int n0, int count) =>
         {
             float* o = (float*)dst + (long)location * patch * n + n0;
             for (int ch = 0; ch < c; ch++)
@@ -73,7 +73,7 @@ internal static unsafe class LocalBatchLastKernels
         int n = (int)patches.shape[2], c = g.Input.Channels, w = g.Input.Width, k = g.Spec.Kernel, patch = g.PatchSize;
         var x = zeros(new long[] { (long)g.Input.Height * w, c, n });
         nint src = (nint)TensorMemory.Float32(patches), dst = (nint)TensorMemory.Float32(x);
-        ForEachChunk(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int location, in Window win, int n0, int count) =>
+        ForEachChunk(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int location, in LocalGeometry.Window win, int n0, int count) =>
         {
             float* p = (float*)src + (long)location * patch * n + n0;
             for (int ch = 0; ch < c; ch++)
@@ -97,21 +97,12 @@ internal static unsafe class LocalBatchLastKernels
         for (; i < count; i++) to[i] += from[i];
     }
 
-    /// <summary>The receptive field of one output location: its top-left input position (y0, x0), possibly in the padding, and the kernel rows and columns [lo, hi) inside the image.</summary>
-    private readonly record struct Window(int Y0, int X0, int KyLo, int KyHi, int KxLo, int KxHi);
-
-    private delegate void ChunkBody(int location, in Window window, int n0, int count);
+    private delegate void ChunkBody(int location, in LocalGeometry.Window window, int n0, int count);
 
     /// <summary>Calls <paramref name="body"/> for every output location (ascending) on each chunk [n0, n0 + count) of the batch, chunks in parallel.</summary>
     private static void ForEachChunk(LocalGeometry g, int examples, ChunkBody body)
     {
-        int k = g.Spec.Kernel, s = g.Spec.Stride, h = g.Input.Height, w = g.Input.Width, wo = g.Output.Width;
-        var windows = new Window[g.Locations];
-        for (int l = 0; l < windows.Length; l++)
-        {
-            int y0 = l / wo * s - g.PadTop, x0 = l % wo * s - g.PadLeft;
-            windows[l] = new Window(y0, x0, Math.Max(0, -y0), Math.Min(k, h - y0), Math.Max(0, -x0), Math.Min(k, w - x0));
-        }
+        var windows = g.Windows;
         // Chunks of whole 64-byte lines (16 floats) so no two threads write one cache line.
         int chunks = Math.Max(1, Math.Min(get_num_threads(), (examples + 15) / 16));
         int per = (examples + chunks - 1) / chunks;

@@ -1,3 +1,4 @@
+using System;
 using Microsoft.ML.TargetProp.Model;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -82,6 +83,26 @@ public sealed class LocalGeometry
 
     /// <summary>Zero columns left of the input.</summary>
     internal int PadLeft => _padLeft;
+
+    /// <summary>The receptive field of one output location: its top-left input position (y0, x0), possibly in the padding, and the kernel rows and columns [lo, hi) that fall inside the image.</summary>
+    internal readonly record struct Window(int Y0, int X0, int KyLo, int KyHi, int KxLo, int KxHi);
+
+    private Window[]? _windows;
+
+    /// <summary>Every output location's <see cref="Window"/>, location order; computed once per layer for the managed patch kernels.</summary>
+    internal Window[] Windows => _windows ??= ComputeWindows();
+
+    private Window[] ComputeWindows()
+    {
+        int k = Spec.Kernel, s = Spec.Stride, h = Input.Height, w = Input.Width, wo = Output.Width;
+        var windows = new Window[Locations];
+        for (int l = 0; l < windows.Length; l++)
+        {
+            int y0 = l / wo * s - _padTop, x0 = l % wo * s - _padLeft;
+            windows[l] = new Window(y0, x0, Math.Max(0, -y0), Math.Min(k, h - y0), Math.Max(0, -x0), Math.Min(k, w - x0));
+        }
+        return windows;
+    }
 
     private bool Symmetric => _padTop == _padBottom && _padLeft == _padRight && _padTop == _padLeft;
 

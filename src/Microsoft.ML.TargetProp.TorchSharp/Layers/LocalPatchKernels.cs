@@ -31,7 +31,7 @@ internal static unsafe class LocalPatchKernels
         int n = (int)x.shape[0], c = g.Input.Channels, plane = g.Input.Height * g.Input.Width, w = g.Input.Width, k = g.Spec.Kernel;
         var patches = empty(new long[] { g.Locations, n, g.PatchSize });
         nint src = (nint)TensorMemory.Float32(x), dst = (nint)TensorMemory.Float32(patches);
-        ForEachWindow(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int example, int location, in Window win) =>
+        ForEachWindow(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int example, int location, in LocalGeometry.Window win) =>
         {
             float* image = (float*)src + (long)example * c * plane;
             float* o = (float*)dst + ((long)location * n + example) * g.PatchSize;
@@ -56,7 +56,7 @@ internal static unsafe class LocalPatchKernels
         int n = (int)patches.shape[1], c = g.Input.Channels, plane = g.Input.Height * g.Input.Width, w = g.Input.Width, k = g.Spec.Kernel;
         var x = zeros(new long[] { n, c, g.Input.Height, w });
         nint src = (nint)TensorMemory.Float32(patches), dst = (nint)TensorMemory.Float32(x);
-        ForEachWindow(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int example, int location, in Window win) =>
+        ForEachWindow(g, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (int example, int location, in LocalGeometry.Window win) =>
         {
             float* image = (float*)dst + (long)example * c * plane;
             float* p = (float*)src + ((long)location * n + example) * g.PatchSize;
@@ -71,21 +71,12 @@ internal static unsafe class LocalPatchKernels
         return x;
     }
 
-    /// <summary>The receptive field of one output location: its top-left input position (y0, x0), possibly in the padding, and the kernel rows and columns [lo, hi) that fall inside the image.</summary>
-    private readonly record struct Window(int Y0, int X0, int KyLo, int KyHi, int KxLo, int KxHi);
-
-    private delegate void WindowBody(int example, int location, in Window window);
+    private delegate void WindowBody(int example, int location, in LocalGeometry.Window window);
 
     /// <summary>Calls <paramref name="body"/> for every example and output location, examples in parallel (each on one thread, locations in order).</summary>
     private static void ForEachWindow(LocalGeometry g, int examples, WindowBody body)
     {
-        int k = g.Spec.Kernel, s = g.Spec.Stride, h = g.Input.Height, w = g.Input.Width, wo = g.Output.Width;
-        var windows = new Window[g.Locations];
-        for (int l = 0; l < windows.Length; l++)
-        {
-            int y0 = l / wo * s - g.PadTop, x0 = l % wo * s - g.PadLeft;
-            windows[l] = new Window(y0, x0, Math.Max(0, -y0), Math.Min(k, h - y0), Math.Max(0, -x0), Math.Min(k, w - x0));
-        }
+        var windows = g.Windows;
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Example(int example)
         {
