@@ -21,18 +21,18 @@ public static class AlgorithmNames
     public static AlgorithmDescriptor Describe(string name) =>
         AlgorithmRegistry.Find(name) ?? throw new ArgumentException($"Unknown algorithm '{name}'; expected one of: {string.Join(", ", All)}.");
 
-    /// <summary>The algorithm of a short name.</summary>
-    public static AlgorithmKind Parse(string name) => Describe(name).Kind;
+    /// <summary>The rule of a short name.</summary>
+    public static AlgorithmDescriptor Parse(string name) => Describe(name);
 
     /// <summary>The short name of an algorithm.</summary>
-    public static string Of(AlgorithmKind kind) => AlgorithmRegistry.Get(kind).ShortName;
+    public static string Of(AlgorithmDescriptor rule) => rule.ShortName;
 
-    /// <summary>The short name of the algorithm that trained <paramref name="model"/>, or the name its file stores when this package does not know it.</summary>
+    /// <summary>The short name of the rule that trained <paramref name="model"/>, or the name its file stores when this package does not know it.</summary>
     public static string Of(TargetPropModelParameters model) =>
-        model.Algorithm == AlgorithmKind.Unknown ? model.AlgorithmName : Of(model.Algorithm);
+        AlgorithmRegistry.Find(model.AlgorithmName)?.ShortName ?? model.AlgorithmName;
 
     /// <summary>Parses a comma-separated list of short names (<c>--algorithms bp,sdtp</c>).</summary>
-    public static IEnumerable<AlgorithmKind> ParseList(string names)
+    public static IEnumerable<AlgorithmDescriptor> ParseList(string names)
     {
         foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             yield return Parse(name);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 
 namespace Microsoft.ML.TargetProp.Cli;
@@ -54,6 +55,9 @@ public sealed record TrainRequest
 
     /// <summary>AO-SDTP auxiliary units.</summary>
     public int AuxiliaryUnits { get; init; } = HyperParameters.DefaultAuxiliaryUnits;
+
+    /// <summary>Values of the rule's own settings given as flags (<c>--weight-decay</c>; see <see cref="RuleSettingFlags"/>).</summary>
+    public RuleSettings Settings { get; init; } = RuleSettings.Empty;
 
     /// <summary>Keep only the first N training examples.</summary>
     public int? TrainLimit { get; init; }
@@ -108,17 +112,19 @@ public sealed record TrainRequest
         HyperParameters hp;
         if (HyperParameterFilePath is { } file)
             hp = HyperParameterFile.Load(file).For(file, Algorithm, Schedule, schedule);
-        else if (EffectivePreset is { } preset)
+        else if (EffectivePreset is { } preset && algorithm.Table5Column is not null)
             hp = algorithm.Table5(preset, schedule, Fidelity.Reading);
+        else if (EffectivePreset is not null)
+            hp = AlgorithmDescriptor.Untuned with { Schedule = schedule };   // a rule without a Table 5 column
         else hp = new HyperParameters { Schedule = schedule };
         if (LearningRate is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
         if (InverseLearningRate is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
         if (Alpha is { } a) hp = hp with { Alpha = a };
         if (Sigma is { } s) hp = hp with { Sigma = s };
-        hp = hp with { AuxiliaryUnits = AuxiliaryUnits };
+        hp = hp with { AuxiliaryUnits = AuxiliaryUnits, Settings = RuleSettingFlags.Apply(algorithm, hp.Settings, Settings) };
         return Fidelity.Apply(new TrainingOptions
         {
-            Algorithm = algorithm.Kind,
+            Algorithm = algorithm,
             HyperParameters = hp,
             Epochs = Epochs,
             BatchSize = BatchSize,
@@ -145,6 +151,7 @@ public sealed record TrainRequest
         if (Alpha is { } a) parts.Add(Inv($"--alpha {a}"));
         if (Sigma is { } s) parts.Add(Inv($"--sigma {s}"));
         if (AuxiliaryUnits != HyperParameters.DefaultAuxiliaryUnits) parts.Add($"--aux {AuxiliaryUnits}");
+        foreach (string name in Settings.Names) parts.Add(Inv($"{RuleSettingFlags.FlagOf(name)} {Settings.Get(name, 0)}"));
         if (TrainLimit is { } tl) parts.Add($"--train-limit {tl}");
         if (TestLimit is { } sl) parts.Add($"--test-limit {sl}");
         if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase)) parts.Add($"--device {Device}");

@@ -8,6 +8,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Microsoft.ML.TargetProp.Transforms;
@@ -82,7 +83,7 @@ public static class AutoencodeCommand
         spec.Shapes(trainSet.Shape);
         Directory.CreateDirectory(output);
 
-        var runs = new List<(AlgorithmKind Algorithm, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model, double Median)>();
+        var runs = new List<(AlgorithmDescriptor Algorithm, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model, double Median)>();
         var diverged = new List<(string Name, string Message)>();
         foreach (var algorithm in algorithms)
         {
@@ -91,7 +92,7 @@ public static class AutoencodeCommand
             {
                 "autoencoder" => TorchSharp.Trainers.AutoencoderEstimator.DefaultHyperParameters with { Schedule = schedule },
                 "none" => new HyperParameters { Schedule = schedule },
-                _ => PaperHyperParameters.Get(preset, algorithm, schedule),
+                _ => algorithm.HasTable5(preset) ? algorithm.Table5(preset, schedule, Table5Reading.AsPrinted) : algorithm.Defaults(preset, schedule),
             };
             if (parse.GetValue(LrOption) is { } lr) hp = hp with { Forward = hp.Forward with { LearningRate = lr } };
             if (parse.GetValue(InverseLrOption) is { } ilr) hp = hp with { Inverse = hp.Inverse with { LearningRate = ilr } };
@@ -127,7 +128,7 @@ public static class AutoencodeCommand
                 WriteReport(output, runs, diverged, parse);
                 continue;
             }
-            var model = new AutoencoderModelParameters(trainer.Network.ToModelParameters(algorithm, hp, result.History));
+            var model = new AutoencoderModelParameters(trainer.Network.ToModelParameters(algorithm.Name, hp, result.History));
             string folder = Path.Combine(output, name);
             ModelZip.SaveAutoencoder(new MLContext(options.Seed), model, Path.Combine(folder, "autoencoder.zip"));
             var seconds = result.History.Select(h => h.Seconds).OrderBy(s => s).ToArray();
@@ -228,7 +229,7 @@ public static class AutoencodeCommand
         Plots.ImageGrid(rows, shape.Height, shape.Width, $"Test images and their reconstructions (Figure 7)", Path.Combine(output, "reconstructions.png"));
     }
 
-    private static void WriteReport(string output, IReadOnlyList<(AlgorithmKind Algorithm, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model, double Median)> runs,
+    private static void WriteReport(string output, IReadOnlyList<(AlgorithmDescriptor Algorithm, IReadOnlyList<EpochMetrics> History, AutoencoderModelParameters Model, double Median)> runs,
         IReadOnlyList<(string Name, string Message)> diverged, ParseResult parse)
     {
         var md = new StringBuilder("| algorithm | final train ‖x−x̂‖² | final test ‖x−x̂‖² | best test ‖x−x̂‖² (epoch) | epochs | s/epoch (median) |\n| --- | --- | --- | --- | --- | --- |\n");

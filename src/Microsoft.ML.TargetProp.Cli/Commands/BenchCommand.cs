@@ -178,7 +178,7 @@ public static class BenchCommand
                     {
                         var (profiler, step, multiplyAdds) = StepSeconds(preset, algorithm, batch, repeats, warmup, precision);
                         double flops = 2.0 * batch * multiplyAdds;
-                        if (algorithm == AlgorithmKind.Backprop) (bpStep, bpFlops) = (step, flops);
+                        if (algorithm == Backprop.Descriptor) (bpStep, bpFlops) = (step, flops);
                         var phases = Enum.GetValues<StepPhase>().ToDictionary(p => p.ToString(), p => profiler.Median(p, warmup));
                         report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step{suffix} (samples/s)", batch / step,
                             double.IsNaN(bpStep) ? null : step / bpStep, phases));
@@ -187,7 +187,7 @@ public static class BenchCommand
                             flops / 1e9, double.IsNaN(bpFlops) ? null : flops / bpFlops, null));
                         flopRows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} step matrix products{suffix} (GFLOP/s achieved)", flops / step / 1e9, flops / step / 1e9 / matmul, null));
                         // The alternating schedule's step (per minibatch: λ's step, then θ's on the same forward pass); ratio = to the parallel step.
-                        if (precision == MatmulPrecision.Float32 && AlgorithmRegistry.Get(algorithm).HasInverses)
+                        if (precision == MatmulPrecision.Float32 && algorithm.HasInverses)
                         {
                             var (alternatingPhases, alternating, _) = StepSeconds(preset, algorithm, batch, repeats, warmup, precision, alternate: true);
                             report.Rows.Add(new Row(preset.Name, t, $"{AlgorithmNames.Of(algorithm)} alternating step, per minibatch (samples/s)", batch / alternating,
@@ -387,13 +387,13 @@ public static class BenchCommand
     /// Times <paramref name="repeats"/> training steps after <paramref name="warmup"/>: the profiler holds the phases, and
     /// the returned median is of whole iterations (the step, the loss read-out and the dispose scope's teardown).
     /// </summary>
-    private static (StepProfiler Phases, double Seconds, long MultiplyAdds) StepSeconds(NetworkPreset preset, AlgorithmKind algorithm, int batch, int repeats, int warmup, MatmulPrecision precision,
+    private static (StepProfiler Phases, double Seconds, long MultiplyAdds) StepSeconds(NetworkPreset preset, AlgorithmDescriptor algorithm, int batch, int repeats, int warmup, MatmulPrecision precision,
         bool alternate = false)
     {
         var options = new TrainingOptions
         {
             Algorithm = algorithm,
-            HyperParameters = PaperHyperParameters.Get(preset.Name, algorithm) with { AuxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits },
+            HyperParameters = algorithm.Defaults(preset.Name) with { AuxiliaryUnits = HyperParameters.DefaultAuxiliaryUnits },
             BatchSize = batch,
             Diagnostics = false,
             TuneAllocator = false,   // the bench decides (--malloc)
@@ -418,9 +418,9 @@ public static class BenchCommand
         return (profiler, StepProfiler.MedianOf(whole.ToArray()), trainer.Algorithm.StepMultiplyAdds());
     }
 
-    private static void CompareMalloc(Report report, NetworkPreset[] presets, AlgorithmKind[] algorithms, int batch, int repeats, int warmup)
+    private static void CompareMalloc(Report report, NetworkPreset[] presets, AlgorithmDescriptor[] algorithms, int batch, int repeats, int warmup)
     {
-        var algorithm = algorithms.Contains(AlgorithmKind.SimplifiedTargetProp) ? AlgorithmKind.SimplifiedTargetProp : algorithms[0];
+        var algorithm = algorithms.Contains(SimplifiedTargetProp.Descriptor) ? SimplifiedTargetProp.Descriptor : algorithms[0];
         var before = presets.ToDictionary(p => p.Name, p => StepSeconds(p, algorithm, batch, repeats, warmup, MatmulPrecision.Float32).Seconds);
         bool applied = MallocTuning.Apply();
         foreach (var p in presets)
@@ -508,7 +508,7 @@ public static class BenchCommand
         var options = new TrainingOptions
         {
             Algorithm = AlgorithmKind.SimplifiedTargetProp,
-            HyperParameters = PaperHyperParameters.Get(preset.Name, AlgorithmKind.SimplifiedTargetProp),
+            HyperParameters = SimplifiedTargetProp.Descriptor.Defaults(preset.Name),
             Epochs = epochs,
             BatchSize = batch,
             Diagnostics = false,

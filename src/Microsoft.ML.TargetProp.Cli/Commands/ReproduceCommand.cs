@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Spectre.Console;
 
@@ -18,7 +19,7 @@ public static class ReproduceCommand
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run: mnist-lc, mnist-fc, cifar-fc or cifar-lc", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string?> DatasetOption = new("--dataset", "-d") { Description = "dataset (default: mnist for mnist-*, cifar10 for cifar-*; a folder of the extracted CIFAR-10 JPEG tars works too, with a note that they are a lossy re-encode)" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget per cell", DefaultValueFactory = _ => 10 };
-    private static readonly Option<string?> OnlyOption = new("--only") { Description = $"comma-separated algorithms to run, of {AlgorithmNames.Sentence}, or single cells as ALGORITHM-SCHEDULE (e.g. bp,sdtp-parallel)" };
+    private static readonly Option<string?> OnlyOption = new("--only") { Description = $"comma-separated algorithms to run, of {AlgorithmNames.Sentence}, or single cells as ALGORITHM-SCHEDULE (e.g. bp,sdtp-parallel); a rule without a Table 1 cell runs in parallel with no paper figure" };
     private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
     private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
     private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
@@ -47,6 +48,13 @@ public static class ReproduceCommand
             var only = parse.GetValue(OnlyOption)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var cells = PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase)
                 && (only is null || only.Contains(c.Algorithm, StringComparer.OrdinalIgnoreCase) || only.Contains($"{c.Algorithm}-{c.Schedule}", StringComparer.OrdinalIgnoreCase))).ToList();
+            // A registered rule that is not in Table 1 (the later literature's) runs with "–" for the paper's error.
+            foreach (var name in only ?? [])
+            {
+                var rule = AlgorithmRegistry.Find(name.EndsWith("-parallel", StringComparison.OrdinalIgnoreCase) ? name[..^"-parallel".Length] : name);
+                if (rule is not null && !PaperTable1.Cells.Any(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase) && c.Algorithm == rule.ShortName))
+                    cells.Add(new PaperTable1.Cell(arch, rule.ShortName, "parallel", double.NaN));
+            }
             if (cells.Count == 0)
                 throw new ArgumentException($"--only '{string.Join(",", only!)}' selects no Table 1 cell of {arch}; its cells are {string.Join(", ", PaperTable1.Cells.Where(c => c.Architecture.Equals(arch, StringComparison.OrdinalIgnoreCase)).Select(c => $"{c.Algorithm}-{c.Schedule}"))} (or an algorithm name for all its schedules).");
             string expected = PaperTable1.DatasetOf(arch);
@@ -160,7 +168,7 @@ public static class ReproduceCommand
         }
     }
 
-    private static string F(double v, string format = "F2") => v.ToString(format, CultureInfo.InvariantCulture);
+    private static string F(double v, string format = "F2") => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>One trained (or resumed) cell and seed.</summary>
     private sealed record Row(PaperTable1.Cell Cell, int Seed, TrainCommand.Outcome Outcome);

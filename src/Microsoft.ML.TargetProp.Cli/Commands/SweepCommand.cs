@@ -8,6 +8,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Spectre.Console;
@@ -45,7 +46,7 @@ public static class SweepCommand
     public sealed record Configuration(int Index, HyperParameters HyperParameters);
 
     /// <summary>Everything one sweep run needs, read from the command line once.</summary>
-    private sealed record Sweep(ParseResult Parse, NetworkSpec Spec, AlgorithmKind Kind, TrainingSchedule Schedule, int Count, int Seed, string Output,
+    private sealed record Sweep(ParseResult Parse, NetworkSpec Spec, AlgorithmDescriptor Kind, TrainingSchedule Schedule, int Count, int Seed, string Output,
         IReadOnlyList<int> Budgets, IReadOnlyList<int> Keep, FidelityFlags Fidelity, InMemoryDataset Train, InMemoryDataset Test)
     {
         public IReadOnlyList<Configuration> Configurations { get; } = Draw(Kind, Schedule, Count, Seed);
@@ -154,7 +155,7 @@ public static class SweepCommand
     }
 
     /// <summary>The <paramref name="count"/> configurations drawn from Table 4 for <paramref name="seed"/> (the same on every shard).</summary>
-    public static IReadOnlyList<Configuration> Draw(AlgorithmKind kind, TrainingSchedule schedule, int count, int seed)
+    public static IReadOnlyList<Configuration> Draw(AlgorithmDescriptor kind, TrainingSchedule schedule, int count, int seed)
     {
         var random = new Random(seed);
         double LogUniform(double lo, double hi) => Math.Exp(Math.Log(lo) + random.NextDouble() * (Math.Log(hi) - Math.Log(lo)));
@@ -166,7 +167,9 @@ public static class SweepCommand
             var forward = new AdamSettings(LogUniform(1e-5, 3e-4), 0.9, Pick(0.99, 0.999), Pick(1e-4, 1e-6, 1e-8));
             var inverse = new AdamSettings(LogUniform(1e-5, 3e-4), 0.9, Pick(0.99, 0.999), Pick(1e-4, 1e-6, 1e-8));
             double alpha = Uniform(0.01, 0.2), sigma = Uniform(0.01, 0.3);
-            list.Add(new Configuration(i, new HyperParameters { Forward = forward, Inverse = inverse, Alpha = alpha, Sigma = sigma, Schedule = schedule }));
+            // A rule's own settings are drawn after Table 4's values (the paper's six have none: their draws are unchanged).
+            var settings = RuleSettings.From(kind.Settings.Where(s => s.SearchRange is not null).Select(s => new KeyValuePair<string, double>(s.Name, s.Draw(random))));
+            list.Add(new Configuration(i, new HyperParameters { Forward = forward, Inverse = inverse, Alpha = alpha, Sigma = sigma, Schedule = schedule, Settings = settings }));
         }
         return list;
     }

@@ -57,7 +57,7 @@ public static class TrainCommand
             DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,
             EarlyStoppingOption, DataDirOption, OutputOption, CheckpointOption, ResumeOption, ImageSizeOption,
         };
-        foreach (var option in FidelityFlags.Options) command.Options.Add(option);
+        foreach (var option in FidelityFlags.Options.Concat(RuleSettingFlags.Options)) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
             var request = new TrainRequest
@@ -77,6 +77,7 @@ public static class TrainCommand
                 Alpha = parse.GetValue(AlphaOption),
                 Sigma = parse.GetValue(SigmaOption),
                 AuxiliaryUnits = parse.GetValue(AuxOption),
+                Settings = RuleSettingFlags.From(parse),
                 TrainLimit = parse.GetValue(TrainLimitOption),
                 TestLimit = parse.GetValue(TestLimitOption),
                 CheckpointEvery = parse.GetValue(CheckpointOption),

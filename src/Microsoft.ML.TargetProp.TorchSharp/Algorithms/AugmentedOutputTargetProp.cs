@@ -17,7 +17,7 @@ public sealed class AugmentedOutputTargetProp : SimplifiedTargetProp
 
     /// <summary>Creates AO-SDTP with <paramref name="auxiliaryUnits"/> random features, inverse noise σ and hybrid weight a.</summary>
     public AugmentedOutputTargetProp(TargetPropNetwork network, int auxiliaryUnits, double sigma, Generator? generator, double bpMix = 0)
-        : base(nameof(AugmentedOutputTargetProp), network, sigma, generator, bpMix, outputExtraInputs: CheckedUnits(auxiliaryUnits))
+        : base(Descriptor, network, sigma, generator, bpMix, outputExtraInputs: CheckedUnits(auxiliaryUnits))
     {
         AuxiliaryUnits = auxiliaryUnits;
         int size = network.Layers[^1].InputShape.Size;
@@ -32,12 +32,13 @@ public sealed class AugmentedOutputTargetProp : SimplifiedTargetProp
     public int AuxiliaryUnits { get; }
 
     /// <summary>AO-SDTP in the <see cref="AlgorithmRegistry"/> (Table 5 has no AO-SDTP column: it reads SDTP's).</summary>
-    public static new AlgorithmDescriptor Descriptor { get; } = new(
-        AlgorithmKind.AugmentedOutputTargetProp, "ao-sdtp", "AO-SDTP", Table5Column: AlgorithmKind.SimplifiedTargetProp, HasInverses: true,
-        (network, p, generator) => new AugmentedOutputTargetProp(network, p.AuxiliaryUnits, p.Sigma, generator, p.BpMix));
-
-    /// <inheritdoc />
-    public override AlgorithmKind Kind => Descriptor.Kind;
+    public static new AlgorithmDescriptor Descriptor { get; } = new(nameof(AlgorithmKind.AugmentedOutputTargetProp), "ao-sdtp", "AO-SDTP",
+        c => new AugmentedOutputTargetProp(c.Network, c.HyperParameters.AuxiliaryUnits, c.HyperParameters.Sigma, c.Generator, c.HyperParameters.BpMix) { RelativeSigma = c.RelativeSigma })
+    {
+        Table5Column = AlgorithmKind.SimplifiedTargetProp,
+        HasInverses = true,
+        Summary = "SDTP with an augmented output (Bartunov et al. 2018, Algorithm 2)",
+    };
 
     /// <summary>[o, z] with z = tanh(R h_{L-1}); o alone when k = 0.</summary>
     protected override Tensor InverseInput(Tensor output, Tensor penultimate)

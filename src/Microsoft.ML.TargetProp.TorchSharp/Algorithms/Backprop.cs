@@ -9,15 +9,14 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 public sealed class Backprop : LearningAlgorithm
 {
     /// <summary>Creates BP for <paramref name="network"/>.</summary>
-    public Backprop(TargetPropNetwork network) : base(nameof(Backprop), network) { }
+    public Backprop(TargetPropNetwork network) : base(Descriptor, network) { }
 
     /// <summary>BP in the <see cref="AlgorithmRegistry"/>.</summary>
-    public static AlgorithmDescriptor Descriptor { get; } = new(
-        AlgorithmKind.Backprop, "bp", "BP", Table5Column: AlgorithmKind.Backprop, HasInverses: false,
-        (network, _, _) => new Backprop(network));
-
-    /// <inheritdoc />
-    public override AlgorithmKind Kind => Descriptor.Kind;
+    public static AlgorithmDescriptor Descriptor { get; } = new(nameof(AlgorithmKind.Backprop), "bp", "BP", c => new Backprop(c.Network))
+    {
+        Table5Column = AlgorithmKind.Backprop,
+        Summary = "backpropagation, the baseline",
+    };
 
     /// <inheritdoc />
     public override bool IsLayerLocal => false;

@@ -14,7 +14,7 @@ public sealed class DifferenceTargetProp : TargetPropagation
 {
     /// <summary>Creates DTP with target step α, inverse noise σ and hybrid weight a (0 = pure DTP).</summary>
     public DifferenceTargetProp(TargetPropNetwork network, double alpha, double sigma, Generator? generator, double bpMix = 0)
-        : base(nameof(DifferenceTargetProp), network, sigma, bpMix, generator, lastInverse: network.Layers.Count - 2)
+        : base(Descriptor, network, sigma, bpMix, generator, lastInverse: network.Layers.Count - 2)
     {
         if (!(alpha > 0)) throw new ArgumentOutOfRangeException(nameof(alpha), $"Alpha must be > 0; got {alpha}.");
         Alpha = alpha;
@@ -24,12 +24,14 @@ public sealed class DifferenceTargetProp : TargetPropagation
     public double Alpha { get; }
 
     /// <summary>DTP in the <see cref="AlgorithmRegistry"/>.</summary>
-    public static AlgorithmDescriptor Descriptor { get; } = new(
-        AlgorithmKind.DifferenceTargetProp, "dtp", "DTP", Table5Column: AlgorithmKind.DifferenceTargetProp, HasInverses: true,
-        (network, p, generator) => new DifferenceTargetProp(network, p.Alpha, p.Sigma, generator, p.BpMix));
-
-    /// <inheritdoc />
-    public override AlgorithmKind Kind => Descriptor.Kind;
+    public static AlgorithmDescriptor Descriptor { get; } = new(nameof(AlgorithmKind.DifferenceTargetProp), "dtp", "DTP",
+        c => new DifferenceTargetProp(c.Network, c.HyperParameters.Alpha, c.HyperParameters.Sigma, c.Generator, c.HyperParameters.BpMix) { RelativeSigma = c.RelativeSigma })
+    {
+        Table5Column = AlgorithmKind.DifferenceTargetProp,
+        HasInverses = true,
+        ReadsAlpha = true,
+        Summary = "difference target propagation (Lee et al. 2015)",
+    };
 
     /// <inheritdoc />
     protected override bool NoisePreserving => true;

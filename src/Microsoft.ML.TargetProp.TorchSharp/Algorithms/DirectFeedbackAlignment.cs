@@ -16,7 +16,7 @@ public sealed class DirectFeedbackAlignment : ErrorFeedback
     private readonly Tensor[] _feedback;
 
     /// <summary>Creates DFA with Glorot-random feedback drawn from <paramref name="generator"/>.</summary>
-    public DirectFeedbackAlignment(TargetPropNetwork network, Generator? generator) : base(nameof(DirectFeedbackAlignment), network)
+    public DirectFeedbackAlignment(TargetPropNetwork network, Generator? generator) : base(Descriptor, network)
     {
         var layers = network.Layers;
         _feedback = new Tensor[layers.Count - 1];
@@ -32,18 +32,17 @@ public sealed class DirectFeedbackAlignment : ErrorFeedback
     public Tensor Feedback(int layer) => _feedback[layer];
 
     /// <summary>DFA in the <see cref="AlgorithmRegistry"/>.</summary>
-    public static AlgorithmDescriptor Descriptor { get; } = new(
-        AlgorithmKind.DirectFeedbackAlignment, "dfa", "DFA", Table5Column: AlgorithmKind.DirectFeedbackAlignment, HasInverses: false,
-        (network, _, generator) => new DirectFeedbackAlignment(network, generator));
-
-    /// <inheritdoc />
-    public override AlgorithmKind Kind => Descriptor.Kind;
+    public static AlgorithmDescriptor Descriptor { get; } = new(nameof(AlgorithmKind.DirectFeedbackAlignment), "dfa", "DFA", c => new DirectFeedbackAlignment(c.Network, c.Generator))
+    {
+        Table5Column = AlgorithmKind.DirectFeedbackAlignment,
+        Summary = "direct feedback alignment (Nøkland 2016): the output error to every hidden layer through fixed random B_l",
+    };
 
     /// <inheritdoc />
     public override long StepMultiplyAdds() => base.StepMultiplyAdds() + _feedback.Sum(b => b.numel());   // e B_l for every hidden layer
 
     /// <inheritdoc />
-    protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)
+    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas)
     {
         var layers = Network.Layers;
         var output = deltas[^1];

@@ -13,12 +13,12 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 public abstract class ErrorFeedback : LearningAlgorithm
 {
     /// <summary>Creates the rule for <paramref name="network"/>.</summary>
-    protected ErrorFeedback(string name, TargetPropNetwork network) : base(name, network)
+    protected ErrorFeedback(AlgorithmDescriptor rule, TargetPropNetwork network) : base(rule, network)
     {
     }
 
-    /// <summary>Fills δa_0 … δa_{L-2} (0-based) of <paramref name="deltas"/>, whose last entry holds δa_{L-1} = e/N; runs under no_grad.</summary>
-    protected abstract void HiddenDeltas(ForwardPass pass, Tensor[] deltas);
+    /// <summary>Fills δa_0 … δa_{L-2} (0-based) of <paramref name="deltas"/>, whose last entry holds δa_{L-1} = e/N, for task targets <paramref name="taskTargets"/>; runs under no_grad.</summary>
+    protected abstract void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas);
 
     /// <inheritdoc />
     public override Tensor ForwardLoss(ForwardPass pass, Tensor taskTargets, LayerDiagnostics? diagnostics = null)
@@ -29,7 +29,7 @@ public abstract class ErrorFeedback : LearningAlgorithm
             using var e = OutputError(pass, taskTargets);
             using var n = ((double)pass.BatchSize).ToScalar();
             deltas[^1] = e.div(n);
-            HiddenDeltas(pass, deltas);
+            HiddenDeltas(pass, taskTargets, deltas);
         }
         return DeltaLoss(pass, deltas);
     }

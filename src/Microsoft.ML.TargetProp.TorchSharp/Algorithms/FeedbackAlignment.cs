@@ -16,7 +16,7 @@ public sealed class FeedbackAlignment : ErrorFeedback
     private readonly Tensor[] _feedback;
 
     /// <summary>Creates FA with Glorot-random feedback matrices drawn from <paramref name="generator"/>.</summary>
-    public FeedbackAlignment(TargetPropNetwork network, Generator? generator) : base(nameof(FeedbackAlignment), network)
+    public FeedbackAlignment(TargetPropNetwork network, Generator? generator) : base(Descriptor, network)
     {
         var layers = network.Layers;
         _feedback = new Tensor[layers.Count];
@@ -31,18 +31,17 @@ public sealed class FeedbackAlignment : ErrorFeedback
     public Tensor Feedback(int layer) => _feedback[layer];
 
     /// <summary>FA in the <see cref="AlgorithmRegistry"/>.</summary>
-    public static AlgorithmDescriptor Descriptor { get; } = new(
-        AlgorithmKind.FeedbackAlignment, "fa", "FA", Table5Column: AlgorithmKind.FeedbackAlignment, HasInverses: false,
-        (network, _, generator) => new FeedbackAlignment(network, generator));
-
-    /// <inheritdoc />
-    public override AlgorithmKind Kind => Descriptor.Kind;
+    public static AlgorithmDescriptor Descriptor { get; } = new(nameof(AlgorithmKind.FeedbackAlignment), "fa", "FA", c => new FeedbackAlignment(c.Network, c.Generator))
+    {
+        Table5Column = AlgorithmKind.FeedbackAlignment,
+        Summary = "feedback alignment (Lillicrap et al. 2016): fixed random B_l in place of W_lᵀ",
+    };
 
     /// <inheritdoc />
     public override long StepMultiplyAdds() => base.StepMultiplyAdds() + Network.Layers.Skip(1).Sum(l => l.MultiplyAdds);   // B_lᵀ δ_l, B_l shaped like W_l
 
     /// <inheritdoc />
-    protected override void HiddenDeltas(ForwardPass pass, Tensor[] deltas)
+    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas)
     {
         var layers = Network.Layers;
         for (int i = layers.Count - 1; i > 0; i--)

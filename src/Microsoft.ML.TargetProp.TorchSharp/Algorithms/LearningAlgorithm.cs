@@ -16,26 +16,41 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 /// </summary>
 public abstract class LearningAlgorithm : nn.Module
 {
-    /// <summary>Creates the algorithm for <paramref name="network"/>.</summary>
-    protected LearningAlgorithm(string name, TargetPropNetwork network) : base(name)
+    /// <summary>Creates the rule <paramref name="rule"/> describes for <paramref name="network"/>.</summary>
+    protected LearningAlgorithm(AlgorithmDescriptor rule, TargetPropNetwork network) : base((rule ?? throw new ArgumentNullException(nameof(rule))).Name)
     {
+        Rule = rule;
         Network = network ?? throw new ArgumentNullException(nameof(network));
     }
 
     /// <summary>The network trained.</summary>
     public TargetPropNetwork Network { get; }
 
-    /// <summary>Which algorithm this is.</summary>
-    public abstract AlgorithmKind Kind { get; }
+    /// <summary>What the registry knows of this rule: its name, settings and Table 5 column.</summary>
+    public AlgorithmDescriptor Rule { get; }
 
     /// <summary>True when no gradient crosses layers (every algorithm but BP), so the forward pass detaches h_{l-1}.</summary>
     public virtual bool IsLayerLocal => true;
 
-    /// <summary>True when the algorithm trains inverses g_l (target propagation).</summary>
-    public virtual bool HasInverses => false;
-
-    /// <summary>The inverse parameters λ (empty unless <see cref="HasInverses"/>).</summary>
+    /// <summary>The inverse parameters λ (empty for a rule without trained inverses).</summary>
     public virtual IEnumerable<Parameter> InverseParameters => Enumerable.Empty<Parameter>();
+
+    /// <summary>
+    /// What the rule trains, each group with its own Adam: by default θ (the network's weights and biases) with
+    /// <see cref="HyperParameters.Forward"/> in the forward phase. Target propagation adds λ in the inverse phase; a rule
+    /// may add parameters of its own (Kolen–Pollack's feedback B_l), whose gradients <see cref="CompleteGradients"/> may set.
+    /// </summary>
+    public virtual IEnumerable<ParameterGroup> ParameterGroups(HyperParameters hyperParameters)
+    {
+        ArgumentNullException.ThrowIfNull(hyperParameters);
+        yield return new ParameterGroup("θ", Network.ForwardParameters.ToArray(), hyperParameters.Forward, TrainingPhase.Forward);
+    }
+
+    /// <summary>
+    /// Called after the forward phase's backward pass and before its optimizer steps: a rule whose own parameters get
+    /// their gradients by a rule rather than by autograd sets them here (Kolen–Pollack: ∂B_l = ∂W_l). Default: nothing.
+    /// </summary>
+    public virtual void CompleteGradients() { }
 
     /// <summary>
     /// The loss whose gradient with respect to θ is this algorithm's update, for <paramref name="pass"/> on a batch with
@@ -70,7 +85,7 @@ public abstract class LearningAlgorithm : nn.Module
     /// <summary>What g_L reads for the output h_L: softmax(a_L), or h_L itself for an autoencoder.</summary>
     protected Tensor OutputCode(Tensor output) => Network.Objective.OutputCode(output);
 
-    /// <summary>Scale of the squared-L2 layer and inverse losses (default ½·Σ_units, batch mean).</summary>
+    /// <summary>Scale of the squared-L2 layer and inverse losses (default ½·Σ_units, batch mean); descriptors set it from <see cref="AlgorithmContext.LocalLoss"/>.</summary>
     public LocalLossScale LocalLoss { get; set; } = LocalLossScale.HalfSum;
 
     /// <summary>½·mean over the batch of Σ_units (a − b)²: the local squared-L2 loss (the ½ makes section 5.6's identity exact).</summary>

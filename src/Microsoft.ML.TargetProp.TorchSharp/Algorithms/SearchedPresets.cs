@@ -16,25 +16,25 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 public static class SearchedPresets
 {
     private const string ResourcePrefix = "presets/";
-    private static readonly Lazy<Dictionary<(string Preset, AlgorithmKind Algorithm, TrainingSchedule Schedule), HyperParameters>> Table = new(Load);
+    private static readonly Lazy<Dictionary<(string Preset, string Algorithm, TrainingSchedule Schedule), HyperParameters>> Table = new(Load);
 
-    /// <summary>The searched hyperparameters of a cell, or null where none was searched.</summary>
-    public static HyperParameters? Find(string preset, AlgorithmKind algorithm, TrainingSchedule schedule) =>
+    /// <summary>The searched hyperparameters of a cell (<paramref name="algorithm"/>: the rule's <see cref="AlgorithmDescriptor.Name"/>), or null where none was searched.</summary>
+    public static HyperParameters? Find(string preset, string algorithm, TrainingSchedule schedule) =>
         Table.Value.TryGetValue((preset, algorithm, schedule), out var p) ? p : null;
 
     /// <summary>The cells that have a searched preset.</summary>
-    public static IReadOnlyCollection<(string Preset, AlgorithmKind Algorithm, TrainingSchedule Schedule)> Cells => Table.Value.Keys;
+    public static IReadOnlyCollection<(string Preset, string Algorithm, TrainingSchedule Schedule)> Cells => Table.Value.Keys;
 
-    private static Dictionary<(string, AlgorithmKind, TrainingSchedule), HyperParameters> Load()
+    private static Dictionary<(string, string, TrainingSchedule), HyperParameters> Load()
     {
-        var table = new Dictionary<(string, AlgorithmKind, TrainingSchedule), HyperParameters>();
+        var table = new Dictionary<(string, string, TrainingSchedule), HyperParameters>();
         var assembly = typeof(SearchedPresets).Assembly;
         foreach (string name in assembly.GetManifestResourceNames())
         {
             if (!name.StartsWith(ResourcePrefix, StringComparison.Ordinal)) continue;
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
             var file = HyperParameterFile.Parse(reader.ReadToEnd(), name);
-            var algorithm = AlgorithmRegistry.Find(file.Algorithm)?.Kind
+            var algorithm = AlgorithmRegistry.Find(file.Algorithm)?.Name
                 ?? throw new InvalidDataException($"Embedded preset '{name}' names an unknown algorithm '{file.Algorithm}'.");
             var schedule = Enum.Parse<TrainingSchedule>(file.Schedule, ignoreCase: true);
             table[(file.Architecture, algorithm, schedule)] = file.HyperParameters with { Schedule = schedule };

@@ -14,23 +14,24 @@ public class SimplifiedTargetProp : TargetPropagation
 {
     /// <summary>Creates SDTP with inverse noise σ and hybrid weight a (0 = pure SDTP).</summary>
     public SimplifiedTargetProp(TargetPropNetwork network, double sigma, Generator? generator, double bpMix = 0)
-        : this(nameof(SimplifiedTargetProp), network, sigma, generator, bpMix, outputExtraInputs: 0)
+        : this(Descriptor, network, sigma, generator, bpMix, outputExtraInputs: 0)
     {
     }
 
     /// <summary>For variants whose g_L reads <paramref name="outputExtraInputs"/> more units than the output (AO-SDTP).</summary>
-    protected SimplifiedTargetProp(string name, TargetPropNetwork network, double sigma, Generator? generator, double bpMix, int outputExtraInputs)
-        : base(name, network, sigma, bpMix, generator, lastInverse: network.Layers.Count - 1, outputExtraInputs: outputExtraInputs)
+    protected SimplifiedTargetProp(AlgorithmDescriptor rule, TargetPropNetwork network, double sigma, Generator? generator, double bpMix, int outputExtraInputs)
+        : base(rule, network, sigma, bpMix, generator, lastInverse: network.Layers.Count - 1, outputExtraInputs: outputExtraInputs)
     {
     }
 
     /// <summary>SDTP in the <see cref="AlgorithmRegistry"/>.</summary>
-    public static AlgorithmDescriptor Descriptor { get; } = new(
-        AlgorithmKind.SimplifiedTargetProp, "sdtp", "SDTP", Table5Column: AlgorithmKind.SimplifiedTargetProp, HasInverses: true,
-        (network, p, generator) => new SimplifiedTargetProp(network, p.Sigma, generator, p.BpMix));
-
-    /// <inheritdoc />
-    public override AlgorithmKind Kind => Descriptor.Kind;
+    public static AlgorithmDescriptor Descriptor { get; } = new(nameof(AlgorithmKind.SimplifiedTargetProp), "sdtp", "SDTP",
+        c => new SimplifiedTargetProp(c.Network, c.HyperParameters.Sigma, c.Generator, c.HyperParameters.BpMix) { RelativeSigma = c.RelativeSigma })
+    {
+        Table5Column = AlgorithmKind.SimplifiedTargetProp,
+        HasInverses = true,
+        Summary = "simplified difference target propagation (Bartunov et al. 2018)",
+    };
 
     /// <inheritdoc />
     protected override bool NoisePreserving => false;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.TargetProp.Model;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Networks;
 using TorchSharp.Modules;
@@ -21,8 +22,8 @@ public abstract class TargetPropagation : LearningAlgorithm
     private readonly ModuleList<InverseLayer> inverses;
 
     /// <summary>Creates inverses for layers 1 … <paramref name="lastInverse"/> (0-based layer indices; the output layer of <paramref name="network"/> gets <paramref name="outputExtraInputs"/> more inputs).</summary>
-    protected TargetPropagation(string name, TargetPropNetwork network, double sigma, double bpMix, Generator? generator,
-        int lastInverse, int outputExtraInputs = 0) : base(name, network)
+    protected TargetPropagation(AlgorithmDescriptor rule, TargetPropNetwork network, double sigma, double bpMix, Generator? generator,
+        int lastInverse, int outputExtraInputs = 0) : base(rule, network)
     {
         if (!(sigma >= 0)) throw new ArgumentOutOfRangeException(nameof(sigma), $"Sigma must be ≥ 0; got {sigma}.");
         if (!(bpMix >= 0 && bpMix <= 1)) throw new ArgumentOutOfRangeException(nameof(bpMix), $"BpMix must be in [0, 1]; got {bpMix}.");
@@ -59,10 +60,17 @@ public abstract class TargetPropagation : LearningAlgorithm
     public InverseLayer? Inverse(int layer) => _inverses[layer];
 
     /// <inheritdoc />
-    public override bool HasInverses => true;
+    public override IEnumerable<Parameter> InverseParameters => inverses.parameters();
+
+    /// <summary>True (default) when the inverses are trained (λ with <see cref="HyperParameters.Inverse"/> in the inverse phase); false keeps them at their random initial values.</summary>
+    protected virtual bool TrainsInverses => true;
 
     /// <inheritdoc />
-    public override IEnumerable<Parameter> InverseParameters => inverses.parameters();
+    public override IEnumerable<ParameterGroup> ParameterGroups(HyperParameters hyperParameters)
+    {
+        foreach (var group in base.ParameterGroups(hyperParameters)) yield return group;
+        if (TrainsInverses) yield return new ParameterGroup("λ", InverseParameters.ToArray(), hyperParameters.Inverse, TrainingPhase.Inverse);
+    }
 
     /// <summary>True for DTP's noise-preserving loss ‖h̃ − g(f(h̃))‖²; false for the de-noising ‖h − g(f(h̃))‖².</summary>
     protected abstract bool NoisePreserving { get; }
@@ -86,7 +94,7 @@ public abstract class TargetPropagation : LearningAlgorithm
                 if (BpMix > 0) total += layers[i].MultiplyAdds;                 // W_lᵀ δ in the hybrid correction
                 if (BpMix < 1 && g is not null) total += 2 * g.MultiplyAdds;    // g_l(h_l) and g_l(ĥ_l)
             }
-            if (g is not null) total += layers[i].MultiplyAdds + 2 * g.MultiplyAdds;   // f_l(h_{l-1} + ϵ), g_l(f) and ∂/∂V_l
+            if (g is not null && TrainsInverses) total += layers[i].MultiplyAdds + 2 * g.MultiplyAdds;   // f_l(h_{l-1} + ϵ), g_l(f) and ∂/∂V_l
         }
         return total;
     }
@@ -189,6 +197,7 @@ public abstract class TargetPropagation : LearningAlgorithm
     /// <inheritdoc />
     public override Tensor? InverseLoss(ForwardPass pass, Generator? generator)
     {
+        if (!TrainsInverses) return null;
         var layers = Network.Layers;
         Tensor? total = null;
         for (int i = 1; i < layers.Count; i++)

@@ -96,6 +96,11 @@ public sealed class TargetPropNetwork : nn.Module<Tensor, Tensor>
     /// (W' = W·diag(1/s), b' = b − W(μ/s)) so the model reads raw inputs.
     /// </summary>
     public TargetPropModelParameters ToModelParameters(AlgorithmKind algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null,
+        Training.InputStandardization? standardization = null) =>
+        ToModelParameters(algorithm.ToString(), hyperParameters, history, standardization);
+
+    /// <summary>As the other overload, recording the rule by its name (<see cref="Algorithms.AlgorithmDescriptor.Name"/>).</summary>
+    public TargetPropModelParameters ToModelParameters(string algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null,
         Training.InputStandardization? standardization = null)
     {
         var layers = _layers.Select(Saved).ToArray();

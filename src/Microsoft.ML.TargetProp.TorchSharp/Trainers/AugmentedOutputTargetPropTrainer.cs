@@ -35,5 +35,5 @@ public sealed class AugmentedOutputTargetPropTrainer : TargetPropTrainerBase<Aug
         internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters() with { AuxiliaryUnits = AuxiliaryUnits };
     }
 
-    internal AugmentedOutputTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AugmentedOutputTargetProp.Descriptor.Kind) { }
+    internal AugmentedOutputTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, AugmentedOutputTargetProp.Descriptor) { }
 }

@@ -106,6 +106,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         if (o.CodeLayer is int c && (c < 0 || c >= spec.HiddenLayers.Count))
             throw new ArgumentOutOfRangeException(nameof(Options.CodeLayer), $"Options.CodeLayer must be a hidden layer index in [0, {spec.HiddenLayers.Count - 1}] of '{spec}'; got {c}.");
         var hyperParameters = o.HyperParameters ?? DefaultHyperParameters;
+        if (!Enum.IsDefined(o.Algorithm) || o.Algorithm == AlgorithmKind.Unknown)
+            throw new ArgumentOutOfRangeException(nameof(Options.Algorithm), $"Options.Algorithm: unknown algorithm {o.Algorithm}.");
         var trainingOptions = o.ToTrainingOptions(o.Algorithm, hyperParameters, _hostSeed);
 
         var (features, featureType, shape, _) = EstimatorRun.Features(input.Schema, o.InputColumnName, spec, o.ImageShape, o.HiddenLayers);

@@ -32,5 +32,5 @@ public sealed class BackpropTrainer : TargetPropTrainerBase<BackpropTrainer.Opti
         internal override HyperParameters ToHyperParameters() => new() { Forward = ForwardAdam };
     }
 
-    internal BackpropTrainer(IHostEnvironment env, Options options) : base(env, options, Backprop.Descriptor.Kind) { }
+    internal BackpropTrainer(IHostEnvironment env, Options options) : base(env, options, Backprop.Descriptor) { }
 }

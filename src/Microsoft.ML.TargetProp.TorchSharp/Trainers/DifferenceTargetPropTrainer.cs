@@ -41,5 +41,5 @@ public sealed class DifferenceTargetPropTrainer : TargetPropTrainerBase<Differen
         internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters() with { Alpha = Alpha };
     }
 
-    internal DifferenceTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, DifferenceTargetProp.Descriptor.Kind) { }
+    internal DifferenceTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, DifferenceTargetProp.Descriptor) { }
 }

@@ -32,5 +32,5 @@ public sealed class DirectFeedbackAlignmentTrainer : TargetPropTrainerBase<Direc
         internal override HyperParameters ToHyperParameters() => new() { Forward = ForwardAdam };
     }
 
-    internal DirectFeedbackAlignmentTrainer(IHostEnvironment env, Options options) : base(env, options, DirectFeedbackAlignment.Descriptor.Kind) { }
+    internal DirectFeedbackAlignmentTrainer(IHostEnvironment env, Options options) : base(env, options, DirectFeedbackAlignment.Descriptor) { }
 }

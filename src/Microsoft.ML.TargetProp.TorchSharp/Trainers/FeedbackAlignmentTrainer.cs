@@ -32,5 +32,5 @@ public sealed class FeedbackAlignmentTrainer : TargetPropTrainerBase<FeedbackAli
         internal override HyperParameters ToHyperParameters() => new() { Forward = ForwardAdam };
     }
 
-    internal FeedbackAlignmentTrainer(IHostEnvironment env, Options options) : base(env, options, FeedbackAlignment.Descriptor.Kind) { }
+    internal FeedbackAlignmentTrainer(IHostEnvironment env, Options options) : base(env, options, FeedbackAlignment.Descriptor) { }
 }

@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Layers;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 
@@ -74,7 +75,7 @@ public abstract class NetworkEstimatorOptions
     /// (seed <paramref name="hostSeed"/> when <see cref="Seed"/> is null) with the estimator's own choices applied,
     /// validated once with every error under the name written in these options.
     /// </summary>
-    internal TrainingOptions ToTrainingOptions(AlgorithmKind algorithm, HyperParameters hyperParameters, int hostSeed)
+    internal TrainingOptions ToTrainingOptions(AlgorithmDescriptor algorithm, HyperParameters hyperParameters, int hostSeed)
     {
         var options = WithChoices(new TrainingOptions
         {

@@ -32,5 +32,5 @@ public sealed class SimplifiedTargetPropTrainer : TargetPropTrainerBase<Simplifi
         internal override HyperParameters ToHyperParameters() => TargetPropHyperParameters();
     }
 
-    internal SimplifiedTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, SimplifiedTargetProp.Descriptor.Kind) { }
+    internal SimplifiedTargetPropTrainer(IHostEnvironment env, Options options) : base(env, options, SimplifiedTargetProp.Descriptor) { }
 }

@@ -159,6 +159,102 @@ public static class TargetPropCatalog
     public static BackpropTrainer Backprop(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, BackpropTrainer.Options options) =>
         new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
 
+    /// <summary>Kolen–Pollack (Akrout et al. 2019): feedback alignment whose feedback learns W_lᵀ through weight decay.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="weightDecay">λ, the decoupled weight decay of W_l and B_l (null: the rule's default).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
+    public static KolenPollackTrainer KolenPollack(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, double? weightDecay = null, int? seed = null, ImageShape? imageShape = null)
+    {
+        var options = Start(architecture, new KolenPollackTrainer.Options(), p => KolenPollackTrainer.Options.Recommended(p));
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
+        if (weightDecay is { } wd) options.WeightDecay = wd;
+        return KolenPollack(catalog, options);
+    }
+
+    /// <summary>Kolen–Pollack (Akrout et al. 2019): feedback alignment whose feedback learns W_lᵀ through weight decay with all options.</summary>
+    public static KolenPollackTrainer KolenPollack(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, KolenPollackTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>Sign symmetry (Liao et al. 2016; biotorch's uSF): feedback through the signs of W_l.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
+    public static SignSymmetryTrainer SignSymmetry(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
+    {
+        var options = Start(architecture, new SignSymmetryTrainer.Options(), p => SignSymmetryTrainer.Options.Recommended(p));
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
+        return SignSymmetry(catalog, options);
+    }
+
+    /// <summary>Sign symmetry (Liao et al. 2016; biotorch's uSF): feedback through the signs of W_l with all options.</summary>
+    public static SignSymmetryTrainer SignSymmetry(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, SignSymmetryTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>Direct random target projection (DRTP, Frenkel et al. 2021): the one-hot target to every hidden layer through fixed random matrices.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
+    public static DirectRandomTargetProjectionTrainer DirectRandomTargetProjection(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, int? seed = null, ImageShape? imageShape = null)
+    {
+        var options = Start(architecture, new DirectRandomTargetProjectionTrainer.Options(), p => DirectRandomTargetProjectionTrainer.Options.Recommended(p));
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
+        return DirectRandomTargetProjection(catalog, options);
+    }
+
+    /// <summary>Direct random target projection (DRTP, Frenkel et al. 2021): the one-hot target to every hidden layer through fixed random matrices with all options.</summary>
+    public static DirectRandomTargetProjectionTrainer DirectRandomTargetProjection(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, DirectRandomTargetProjectionTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>Fixed-weight difference target propagation (FW-DTP, Shibuya et al. 2023): DTP through untrained random inverses.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Vector&lt;Single&gt; feature column.</param>
+    /// <param name="architecture">Table 3 preset or spec.</param>
+    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="batchSize">Minibatch size.</param>
+    /// <param name="learningRate">Adam learning rate (null: the recommended value for a preset architecture, else MNIST-LC's).</param>
+    /// <param name="alpha">Output target step α (null: the recommended value for a preset architecture).</param>
+    /// <param name="seed">Random seed (null: drawn from the MLContext's seed).</param>
+    /// <param name="imageShape">C×H×W of a flat feature vector (null: its dimensions, or the preset's input shape when the sizes match).</param>
+    public static FixedWeightTargetPropTrainer FixedWeightTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "mnist-lc", int numberOfEpochs = TrainingOptions.DefaultEpochs,
+        int batchSize = TrainingOptions.DefaultBatchSize, double? learningRate = null, double? alpha = null, int? seed = null, ImageShape? imageShape = null)
+    {
+        var options = Start(architecture, new FixedWeightTargetPropTrainer.Options(), p => FixedWeightTargetPropTrainer.Options.Recommended(p));
+        Common(options, labelColumnName, featureColumnName, architecture, numberOfEpochs, batchSize, learningRate, seed, imageShape);
+        if (alpha is { } a) options.Alpha = a;
+        return FixedWeightTargetProp(catalog, options);
+    }
+
+    /// <summary>Fixed-weight difference target propagation (FW-DTP, Shibuya et al. 2023): DTP through untrained random inverses with all options.</summary>
+    public static FixedWeightTargetPropTrainer FixedWeightTargetProp(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, FixedWeightTargetPropTrainer.Options options) =>
+        new(HostAccess.Environment(catalog), options ?? throw new ArgumentNullException(nameof(options)));
+
     /// <summary>
     /// The options a flat overload starts from: Table 5's values for <paramref name="architecture"/> when it names a
     /// Table 3 preset (so "cifar-fc" trains with CIFAR-FC's hyperparameters), else the defaults (MNIST-LC's values).

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.TargetProp.MLNetInternals;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Microsoft.ML.TargetProp.Transforms;
@@ -25,19 +26,22 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
     private readonly int _hostSeed;
 
     /// <summary>Creates the estimator; draws the seed used when <see cref="NetworkEstimatorOptions.Seed"/> is null from the host's random generator.</summary>
-    private protected TargetPropTrainerBase(IHostEnvironment env, TOptions options, AlgorithmKind algorithm)
+    private protected TargetPropTrainerBase(IHostEnvironment env, TOptions options, AlgorithmDescriptor rule)
     {
         _env = env ?? throw new ArgumentNullException(nameof(env));
         TrainerOptions = options ?? throw new ArgumentNullException(nameof(options));
-        Algorithm = algorithm;
+        Rule = rule ?? throw new ArgumentNullException(nameof(rule));
         _hostSeed = HostAccess.DrawSeed(env, Name);
     }
 
     /// <summary>The options (read at <see cref="Fit(IDataView)"/>).</summary>
     public TOptions TrainerOptions { get; }
 
-    /// <summary>The learning algorithm.</summary>
-    public AlgorithmKind Algorithm { get; }
+    /// <summary>The learning rule.</summary>
+    public AlgorithmDescriptor Rule { get; }
+
+    /// <summary>The learning algorithm among the paper's six; <see cref="AlgorithmKind.Unknown"/> for a rule added after them (see <see cref="Rule"/>).</summary>
+    public AlgorithmKind Algorithm => Rule.Kind;
 
     /// <summary>Name used in logs: the trainer's type name.</summary>
     public string Name => GetType().Name;
@@ -72,7 +76,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
         TrainerOptions.Validate();
         var spec = NetworkSpec.Parse(TrainerOptions.Architecture);
         var hyperParameters = TrainerOptions.ToHyperParameters();
-        var trainingOptions = TrainerOptions.ToTrainingOptions(Algorithm, hyperParameters, _hostSeed);
+        var trainingOptions = TrainerOptions.ToTrainingOptions(Rule, hyperParameters, _hostSeed);
 
         var (features, featureType, shape, shapeNote) = EstimatorRun.Features(input.Schema, TrainerOptions.FeatureColumnName, spec, TrainerOptions.ImageShape, TrainerOptions.Architecture);
         var (label, classes) = DataViewReader.LabelColumn(input.Schema, TrainerOptions.LabelColumnName, data: input);
@@ -103,14 +107,14 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
             if (validation.Count == 0) validation = null;
         }
 
-        host.Info($"Training {spec} on {train.Count} examples of {shape} with {Algorithm} for {TrainerOptions.NumberOfEpochs} epochs, batch {TrainerOptions.BatchSize}, seed {trainingOptions.Seed}.");
+        host.Info($"Training {spec} on {train.Count} examples of {shape} with {Rule.DisplayName} for {TrainerOptions.NumberOfEpochs} epochs, batch {TrainerOptions.BatchSize}, seed {trainingOptions.Seed}.");
         using var trainer = new NetworkTrainer(spec, shape, classes, trainingOptions);
         var result = run.Train(trainer, train, validation, m => string.Format(CultureInfo.InvariantCulture, "Epoch {0}/{1}: train loss {2:F4}, train accuracy {3:P2}{4}{5}, {6:F1} s.",
             m.Epoch, TrainerOptions.NumberOfEpochs, m.TrainLoss, m.TrainAccuracy,
             m.ValidationAccuracy is { } va ? string.Format(CultureInfo.InvariantCulture, ", validation accuracy {0:P2}", va) : "",
             m.InverseLoss is { } il ? string.Format(CultureInfo.InvariantCulture, ", inverse loss {0:F4}", il) : "",
             m.Seconds), hasAccuracy: true);
-        var model = trainer.ToModelParameters(Algorithm, hyperParameters, result.History).WithDivergence(result.Divergence);
+        var model = trainer.ToModelParameters(Rule, hyperParameters, result.History).WithDivergence(result.Divergence);
         return new TargetPropTransformer(model, TrainerOptions.FeatureColumnName, labelValues, TrainerOptions.ScoreColumnName, TrainerOptions.PredictedLabelColumnName);
     }
 

@@ -77,6 +77,7 @@ public abstract class TargetPropTrainerOptions : NetworkEstimatorOptions
     {
         "HyperParameters.Sigma" => "Options.Sigma (σ)",
         "HyperParameters.Alpha" => "Options.Alpha (α)",
+        _ when path.StartsWith("HyperParameters.Settings.", StringComparison.Ordinal) => "Options." + path["HyperParameters.Settings.".Length..],
         _ when path.StartsWith("HyperParameters.Forward.", StringComparison.Ordinal) => "Options." + path["HyperParameters.Forward.".Length..],
         _ when path.StartsWith("HyperParameters.Inverse.", StringComparison.Ordinal) => "Options.Inverse" + path["HyperParameters.Inverse.".Length..],
         _ when path.StartsWith("HyperParameters.", StringComparison.Ordinal) => "Options." + path["HyperParameters.".Length..],

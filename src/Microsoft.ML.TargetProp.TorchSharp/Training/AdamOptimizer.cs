@@ -24,10 +24,16 @@ public sealed class AdamOptimizer : IDisposable
     private readonly Tensor[] _v;
     private readonly AdamSettings _settings;
     private readonly AdamEpsilonMode _epsilonMode;
+    private readonly double _weightDecay;
 
-    /// <summary>Creates the optimizer with zero moments; <paramref name="epsilonMode"/> says where ϵ enters the step.</summary>
-    public AdamOptimizer(IEnumerable<Parameter> parameters, AdamSettings settings, AdamEpsilonMode epsilonMode = AdamEpsilonMode.PyTorch)
+    /// <summary>
+    /// Creates the optimizer with zero moments; <paramref name="epsilonMode"/> says where ϵ enters the step;
+    /// <paramref name="weightDecay"/> λ decays every parameter by (1 − lr·λ) before each step (decoupled, as AdamW).
+    /// </summary>
+    public AdamOptimizer(IEnumerable<Parameter> parameters, AdamSettings settings, AdamEpsilonMode epsilonMode = AdamEpsilonMode.PyTorch, double weightDecay = 0)
     {
+        if (!(weightDecay >= 0 && double.IsFinite(weightDecay))) throw new ArgumentOutOfRangeException(nameof(weightDecay), $"Weight decay must be a finite number ≥ 0; got {weightDecay}.");
+        _weightDecay = weightDecay;
         if (!Enum.IsDefined(epsilonMode)) throw new ArgumentOutOfRangeException(nameof(epsilonMode), epsilonMode, "Unknown Adam epsilon mode.");
         _epsilonMode = epsilonMode;
         ArgumentNullException.ThrowIfNull(parameters);
@@ -69,10 +75,12 @@ public sealed class AdamOptimizer : IDisposable
         var fused = new FusedAdamKernel.Coefficients((float)b1, (float)b2, (float)step, tf ? 1f : (float)(1 / Math.Sqrt(correction2)), (float)_settings.Epsilon);
         int threads = Math.Max(1, get_num_threads());
         using var _ = no_grad();
+        using var keep = (1 - _settings.LearningRate * _weightDecay).ToScalar();
         for (int i = 0; i < _parameters.Length; i++)
         {
             var grad = _parameters[i].grad;
             if (grad is null) continue;
+            if (_weightDecay > 0) _parameters[i].mul_(keep);
             if (UseFusedKernel && CanFuse(_parameters[i], grad, _m[i], _v[i]))
             {
                 unsafe

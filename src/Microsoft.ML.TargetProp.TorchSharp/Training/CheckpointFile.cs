@@ -14,7 +14,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// </summary>
 internal static class CheckpointFile
 {
-    private const int Version = 3;   // 3 adds the position inside an interrupted epoch; 2 is still read
+    private const int Version = 4;   // 4 stores the algorithm by name (rules added after the paper have no number); 3 adds the position inside an interrupted epoch; 2 and 3 are still read
     private static readonly byte[] Magic = "TPCKPT02"u8.ToArray();
 
     /// <summary>The history's JSON: NaN is written as "NaN" (an autoencoder's accuracies are NaN).</summary>
@@ -27,7 +27,7 @@ internal static class CheckpointFile
     public const string CrashBeforeRenameVariable = "TARGETPROP_TEST_CRASH_BEFORE_RENAME";
 
     /// <summary>What identifies a run and where it stands.</summary>
-    public sealed record Header(AlgorithmKind Algorithm, string Spec, string InputShape, int Classes, List<EpochMetrics> History,
+    public sealed record Header(string Algorithm, string Spec, string InputShape, int Classes, List<EpochMetrics> History,
         PassProgress? Interrupted, byte[] GeneratorState);
 
     /// <summary>Writes <paramref name="header"/> then the state <paramref name="writeState"/> writes, atomically.</summary>
@@ -43,7 +43,7 @@ internal static class CheckpointFile
             {
                 writer.Write(Magic);
                 writer.Write(Version);
-                writer.Write((int)header.Algorithm);
+                writer.Write(header.Algorithm);
                 writer.Write(header.Spec);
                 writer.Write(header.InputShape);
                 writer.Write(header.Classes);
@@ -82,7 +82,7 @@ internal static class CheckpointFile
             int version = reader.ReadInt32();
             if (version is < 2 or > Version)
                 throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this library reads versions 2 to {Version}.");
-            var algorithm = (AlgorithmKind)reader.ReadInt32();
+            string algorithm = version >= 4 ? reader.ReadString() : ((AlgorithmKind)reader.ReadInt32()).ToString();
             string spec = reader.ReadString();
             string shape = reader.ReadString();
             int classes = reader.ReadInt32();

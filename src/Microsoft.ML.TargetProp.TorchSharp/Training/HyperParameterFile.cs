@@ -105,7 +105,7 @@ public sealed record HyperParameterFile
     {
         var descriptor = AlgorithmRegistry.Find(algorithm)
             ?? throw new ArgumentException($"Unknown algorithm '{algorithm}'; expected one of: {AlgorithmRegistry.ShortNameList()}.");
-        if (AlgorithmRegistry.Find(Algorithm)?.Kind != descriptor.Kind)
+        if (AlgorithmRegistry.Find(Algorithm) != descriptor)
             throw new ArgumentException($"--hparams '{path}' was searched for --algorithm {Algorithm}, not {algorithm}.");
         if (descriptor.HasInverses && !string.Equals(Schedule, schedule, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"--hparams '{path}' was searched with --schedule {Schedule}, not {schedule}.");

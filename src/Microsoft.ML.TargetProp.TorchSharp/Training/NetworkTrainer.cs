@@ -26,8 +26,7 @@ public sealed class NetworkTrainer : IDisposable
     private readonly Device _device;
     private readonly Generator _generator;
     private readonly Generator _noise;
-    private readonly AdamOptimizer _forwardOptimizer;
-    private readonly AdamOptimizer? _inverseOptimizer;
+    private readonly (ParameterGroup Group, AdamOptimizer Optimizer)[] _optimizers;
     private readonly List<EpochMetrics> _history = new();
     private Action? _beforeBatch;
     private PassProgress? _interrupted;   // where a cancelled epoch stopped; the next Fit continues from there
@@ -50,18 +49,29 @@ public sealed class NetworkTrainer : IDisposable
         Network = new TargetPropNetwork(spec, inputShape, classes, _generator, objective, options.Initialization);
         Network.Precision = options.MatmulPrecision;   // before the algorithm: its inverses take their layer's precision
         if (_device.type != global::TorchSharp.DeviceType.CPU) Network.to(_device);
-        Algorithm = AlgorithmFactory.Create(options.Algorithm, Network, options.HyperParameters, _generator);
-        Algorithm.LocalLoss = options.LocalLoss;
-        if (Algorithm is TargetPropagation tp) tp.RelativeSigma = options.RelativeSigma;
+        Algorithm = options.Algorithm.Create(new AlgorithmContext(Network, options.HyperParameters, _generator, options.LocalLoss, options.RelativeSigma));
         if (_device.type != global::TorchSharp.DeviceType.CPU) Algorithm.to(_device);
         _noise = _device.type == global::TorchSharp.DeviceType.CPU ? _generator : new Generator((ulong)options.Seed + 1, _device);
-        var f = options.HyperParameters.Forward;
-        _forwardOptimizer = new AdamOptimizer(Network.ForwardParameters, f, options.AdamEpsilon);
-        if (Algorithm.HasInverses)
-        {
-            var inv = options.HyperParameters.Inverse;
-            _inverseOptimizer = new AdamOptimizer(Algorithm.InverseParameters, inv, options.AdamEpsilon);
-        }
+        _optimizers = Algorithm.ParameterGroups(options.HyperParameters)
+            .Select(g => (g, new AdamOptimizer(g.Parameters, g.Adam, options.AdamEpsilon, g.WeightDecay))).ToArray();
+    }
+
+    /// <summary>The parameter groups the rule trains, each with its Adam optimizer, in the order checkpoints store them.</summary>
+    public IReadOnlyList<ParameterGroup> ParameterGroups => _optimizers.Select(o => o.Group).ToArray();
+
+    /// <summary>True when the rule trains a group in the inverse phase (target propagation's λ).</summary>
+    public bool TrainsInverses => _optimizers.Any(o => o.Group.Phase == TrainingPhase.Inverse);
+
+    private void ZeroGrad(TrainingPhase phase)
+    {
+        foreach (var (group, optimizer) in _optimizers)
+            if (group.Phase == phase) optimizer.ZeroGrad();
+    }
+
+    private void StepOptimizers(TrainingPhase phase)
+    {
+        foreach (var (group, optimizer) in _optimizers)
+            if (group.Phase == phase) optimizer.Step();
     }
 
     /// <summary>A trainer of an autoencoder with hidden layers <paramref name="spec"/> (section 5.5: "fc(512) fc(64) fc(512)") reconstructing inputs of <paramref name="inputShape"/>.</summary>
@@ -91,15 +101,19 @@ public sealed class NetworkTrainer : IDisposable
     /// the first layer.
     /// </summary>
     public TargetPropModelParameters ToModelParameters(AlgorithmKind algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null) =>
-        Network.ToModelParameters(algorithm, hyperParameters, history, Standardization);
+        Network.ToModelParameters(algorithm.ToString(), hyperParameters, history, Standardization);
+
+    /// <summary>The trained network as a model (see the other overload) recording <paramref name="algorithm"/>'s name.</summary>
+    public TargetPropModelParameters ToModelParameters(AlgorithmDescriptor algorithm, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null) =>
+        Network.ToModelParameters((algorithm ?? throw new ArgumentNullException(nameof(algorithm))).Name, hyperParameters, history, Standardization);
 
     /// <summary>Number of passes over the training data one epoch makes: 2 for the per-epoch alternating schedule, else 1.</summary>
     public int PassesPerEpoch => AlternatesPerEpoch ? 2 : 1;
 
-    private bool AlternatesPerEpoch => Options.HyperParameters.Schedule == TrainingSchedule.Alternating && Algorithm.HasInverses
+    private bool AlternatesPerEpoch => Options.HyperParameters.Schedule == TrainingSchedule.Alternating && TrainsInverses
         && Options.AlternateEvery == AlternationGranularity.Epoch;
 
-    private bool AlternatesPerBatch => Options.HyperParameters.Schedule == TrainingSchedule.Alternating && Algorithm.HasInverses
+    private bool AlternatesPerBatch => Options.HyperParameters.Schedule == TrainingSchedule.Alternating && TrainsInverses
         && Options.AlternateEvery == AlternationGranularity.Minibatch;
 
     /// <summary>Epochs completed so far (restored by <see cref="LoadCheckpoint"/>); an interrupted epoch does not count.</summary>
@@ -188,7 +202,7 @@ public sealed class NetworkTrainer : IDisposable
                 metrics = metrics with { ValidationLoss = eval.Loss, ValidationAccuracy = eval.Accuracy };
             }
             if (Options.Diagnostics)
-                metrics = AlignmentDiagnostics.Add(metrics, Network, Algorithm, _forwardOptimizer.ZeroGrad, probeX, probeY);
+                metrics = AlignmentDiagnostics.Add(metrics, Network, Algorithm, () => ZeroGrad(TrainingPhase.Forward), probeX, probeY);
             _history.Add(metrics);
             if (Options.CheckpointPath is { } checkpoint && (epoch % Options.CheckpointInterval == 0 || epoch == Options.Epochs || cancelled))
                 SaveCheckpoint(checkpoint);
@@ -258,8 +272,7 @@ public sealed class NetworkTrainer : IDisposable
         {
             Network.save(writer);
             Algorithm.save(writer);
-            _forwardOptimizer.Save(writer);
-            _inverseOptimizer?.Save(writer);
+            foreach (var (_, optimizer) in _optimizers) optimizer.Save(writer);
         });
 
     /// <summary>
@@ -269,7 +282,7 @@ public sealed class NetworkTrainer : IDisposable
     public const string CrashBeforeRenameVariable = CheckpointFile.CrashBeforeRenameVariable;
 
     private CheckpointFile.Header Identity() =>
-        new(Options.Algorithm, Network.Spec.ToString(), Network.InputShape.ToString(), Network.OutputSize, new List<EpochMetrics>(), null, Array.Empty<byte>());
+        new(Options.Algorithm.Name, Network.Spec.ToString(), Network.InputShape.ToString(), Network.OutputSize, new List<EpochMetrics>(), null, Array.Empty<byte>());
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> for the same architecture and algorithm; <see cref="Fit"/> then resumes after its last epoch.</summary>
     public void LoadCheckpoint(string path)
@@ -278,8 +291,7 @@ public sealed class NetworkTrainer : IDisposable
         {
             Network.load(reader);
             Algorithm.load(reader);
-            _forwardOptimizer.Load(reader);
-            _inverseOptimizer?.Load(reader);
+            foreach (var (_, optimizer) in _optimizers) optimizer.Load(reader);
         });
         GeneratorStates.Set(_generator, header.GeneratorState);
         _history.Clear();
@@ -290,8 +302,7 @@ public sealed class NetworkTrainer : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        _forwardOptimizer.Dispose();
-        _inverseOptimizer?.Dispose();
+        foreach (var (_, optimizer) in _optimizers) optimizer.Dispose();
         Algorithm.Dispose();
         Network.Dispose();
         if (!ReferenceEquals(_noise, _generator)) _noise.Dispose();
@@ -305,7 +316,7 @@ public sealed class NetworkTrainer : IDisposable
         double? inversePassLoss = null)
     {
         bool trainForward = phase != PassPhase.InverseOnly;
-        bool trainInverse = phase != PassPhase.ForwardOnly && Algorithm.HasInverses;
+        bool trainInverse = phase != PassPhase.ForwardOnly && TrainsInverses;
         bool interleaved = phase == PassPhase.Interleaved;
         bool augment = Options.Augmentation.AppliesTo(Network.InputShape);
         long n = x.shape[0];
@@ -392,7 +403,7 @@ public sealed class NetworkTrainer : IDisposable
     /// </summary>
     public (Tensor Output, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward = true, bool trainInverse = true, StepProfiler? profiler = null)
     {
-        trainInverse &= Algorithm.HasInverses;
+        trainInverse &= TrainsInverses;
         Tensor? forwardLoss = null, inverseLoss = null;
         ForwardPass pass;
         using (profiler?.Phase(StepPhase.Forward))
@@ -409,14 +420,15 @@ public sealed class NetworkTrainer : IDisposable
         {
             using (profiler?.Phase(StepPhase.Backward))
             {
-                if (forwardLoss is not null) _forwardOptimizer.ZeroGrad();
-                if (inverseLoss is not null) _inverseOptimizer!.ZeroGrad();
+                if (forwardLoss is not null) ZeroGrad(TrainingPhase.Forward);
+                if (inverseLoss is not null) ZeroGrad(TrainingPhase.Inverse);
                 total.backward();
+                if (forwardLoss is not null) Algorithm.CompleteGradients();
             }
             using (profiler?.Phase(StepPhase.Optimizer))
             {
-                if (forwardLoss is not null) _forwardOptimizer.Step();
-                if (inverseLoss is not null) _inverseOptimizer!.Step();
+                if (forwardLoss is not null) StepOptimizers(TrainingPhase.Forward);
+                if (inverseLoss is not null) StepOptimizers(TrainingPhase.Inverse);
             }
         }
         profiler?.EndStep();
@@ -431,32 +443,33 @@ public sealed class NetworkTrainer : IDisposable
     /// </summary>
     public (Tensor Output, Tensor? InverseLoss) AlternatingStep(Tensor xb, Tensor yb, StepProfiler? profiler = null)
     {
-        if (!Algorithm.HasInverses) return Step(xb, yb, trainForward: true, trainInverse: false, profiler);
+        if (!TrainsInverses) return Step(xb, yb, trainForward: true, trainInverse: false, profiler);
         ForwardPass pass;
         using (profiler?.Phase(StepPhase.Forward))
             pass = Network.Run(xb, Algorithm.IsLayerLocal);
         Tensor? inverseLoss;
         using (profiler?.Phase(StepPhase.InverseForward))
             inverseLoss = Algorithm.InverseLoss(pass, _noise);
-        if (inverseLoss is not null) Descend(inverseLoss, _inverseOptimizer!, profiler);
+        if (inverseLoss is not null) Descend(inverseLoss, TrainingPhase.Inverse, profiler);
         Tensor forwardLoss;
         using (profiler?.Phase(StepPhase.Targets))
             forwardLoss = Algorithm.ForwardLoss(pass, yb);
-        Descend(forwardLoss, _forwardOptimizer, profiler);
+        Descend(forwardLoss, TrainingPhase.Forward, profiler);
         profiler?.EndStep();
         return (pass.Output.detach(), inverseLoss?.detach());
     }
 
-    /// <summary>One optimizer's step on one loss: zero its gradients, backward, Adam.</summary>
-    private static void Descend(Tensor loss, AdamOptimizer optimizer, StepProfiler? profiler)
+    /// <summary>One phase's step on one loss: zero its groups' gradients, backward, Adam for each group.</summary>
+    private void Descend(Tensor loss, TrainingPhase phase, StepProfiler? profiler)
     {
         using (profiler?.Phase(StepPhase.Backward))
         {
-            optimizer.ZeroGrad();
+            ZeroGrad(phase);
             loss.backward();
+            if (phase == TrainingPhase.Forward) Algorithm.CompleteGradients();
         }
         using (profiler?.Phase(StepPhase.Optimizer))
-            optimizer.Step();
+            StepOptimizers(phase);
     }
 
     private void CheckData(InMemoryDataset data, string name)

@@ -12,8 +12,8 @@ public sealed record TrainingOptions
     /// <summary>The defaults (what <c>new TrainingOptions()</c> holds); the ML.NET trainers' options start from them.</summary>
     public static TrainingOptions Default { get; } = new();
 
-    /// <summary>The learning algorithm.</summary>
-    public AlgorithmKind Algorithm { get; init; } = AlgorithmKind.SimplifiedTargetProp;
+    /// <summary>The learning rule (a registered descriptor; the paper's six also convert from <see cref="AlgorithmKind"/>).</summary>
+    public AlgorithmDescriptor Algorithm { get; init; } = SimplifiedTargetProp.Descriptor;
 
     /// <summary>Optimizer and algorithm hyperparameters (Table 4/5).</summary>
     public HyperParameters HyperParameters { get; init; } = new();
@@ -113,8 +113,9 @@ public sealed record TrainingOptions
         if (Augmentation is null)
             throw new ArgumentNullException(OptionChecks.ParamName(augmentation), $"{augmentation} must not be null; use new ImageAugmentation {{ Mode = AugmentationMode.Off }} to turn it off.");
         Augmentation.Validate(augmentation);
-        if (!AlgorithmRegistry.All.Any(d => d.Kind == Algorithm))
-            throw new ArgumentOutOfRangeException(OptionChecks.ParamName(label(nameof(Algorithm))), $"{label(nameof(Algorithm))}: unknown algorithm {Algorithm}.");
+        if (Algorithm is null)
+            throw new ArgumentNullException(OptionChecks.ParamName(label(nameof(Algorithm))), $"{label(nameof(Algorithm))} must name a registered rule ({AlgorithmRegistry.ShortNameList()}).");
+        Algorithm.Validate(HyperParameters, path => label($"{nameof(HyperParameters)}.{path}"));
     }
 
     private static void Defined<T>(T value, string label) where T : struct, Enum

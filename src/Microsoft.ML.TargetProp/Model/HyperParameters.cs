@@ -32,6 +32,12 @@ public sealed record HyperParameters
     /// </summary>
     public double BpMix { get; init; }
 
+    /// <summary>
+    /// The values of the settings a learning rule declares for itself (the rule's descriptor names them, with defaults
+    /// and ranges); empty for the paper's six algorithms, whose settings are the members above.
+    /// </summary>
+    public RuleSettings Settings { get; init; } = RuleSettings.Empty;
+
     /// <summary>Throws an error naming the option when a value is out of range.</summary>
     public void Validate() => Validate(OptionChecks.Unchanged);
 
@@ -46,5 +52,7 @@ public sealed record HyperParameters
         if (AuxiliaryUnits < 0)
             throw new ArgumentOutOfRangeException(OptionChecks.ParamName(auxiliary), $"{auxiliary} must be ≥ 0; got {AuxiliaryUnits}.");
         OptionChecks.UnitInterval(BpMix, label(nameof(BpMix)));
+        if (Settings is null) throw new ArgumentNullException(OptionChecks.ParamName(label(nameof(Settings))), $"{label(nameof(Settings))} must not be null; use RuleSettings.Empty.");
+        Settings.Validate(name => label($"{nameof(Settings)}.{name}"));
     }
 }

@@ -46,6 +46,18 @@ public sealed class TargetPropModelParameters
         Layers = layers.ToArray();
     }
 
+    /// <summary>
+    /// Creates a model trained by the algorithm named <paramref name="algorithmName"/> (as a rule's descriptor names it,
+    /// "KolenPollack"); <see cref="Algorithm"/> is its <see cref="AlgorithmKind"/> member, or Unknown for a rule added after it.
+    /// </summary>
+    public TargetPropModelParameters(NetworkSpec network, ImageShape inputShape, int classes, IReadOnlyList<LayerParameters> layers,
+        string algorithmName, HyperParameters? hyperParameters = null, IReadOnlyList<EpochMetrics>? history = null)
+        : this(network, inputShape, classes, layers, KindOf(algorithmName ?? throw new ArgumentNullException(nameof(algorithmName))), hyperParameters, history)
+    {
+        if (string.IsNullOrWhiteSpace(algorithmName)) throw new ArgumentException("The algorithm needs a name.", nameof(algorithmName));
+        AlgorithmName = algorithmName;
+    }
+
     /// <summary>Hidden layers.</summary>
     public NetworkSpec Network { get; }
 

@@ -17,12 +17,12 @@ public sealed class StepCostTests
     private const long Lc1 = 14 * 14 * (1 * 3 * 3) * 32, Lc2 = 7 * 7 * (32 * 3 * 3) * 64, Fc = 64 * 7 * 7 * 1024, Output = 1024 * 10;
     private const long AllLayers = Lc1 + Lc2 + Fc + Output, AboveFirst = Lc2 + Fc + Output;
 
-    private static long Count(AlgorithmKind kind, int auxiliaryUnits = 0, double bpMix = 0)
+    private static long Count(AlgorithmDescriptor rule, int auxiliaryUnits = 0, double bpMix = 0)
     {
         var generator = new Generator(0, CPU);
         var preset = NetworkPresets.MnistLc;
         using var network = new TargetPropNetwork(preset.Network, preset.InputShape, preset.Classes, generator);
-        using var algorithm = AlgorithmFactory.Create(kind, network, new HyperParameters { AuxiliaryUnits = auxiliaryUnits, BpMix = bpMix, Sigma = 0.1, Alpha = 0.1 }, generator);
+        using var algorithm = rule.Create(new AlgorithmContext(network, new HyperParameters { AuxiliaryUnits = auxiliaryUnits, BpMix = bpMix, Sigma = 0.1, Alpha = 0.1 }, generator));
         return algorithm.StepMultiplyAdds();
     }
 
@@ -53,5 +53,17 @@ public sealed class StepCostTests
     {
         long inverted = Lc2 + Fc;   // DTP's inverses: g_2 and g_3 only
         Assert.AreEqual(2 * AllLayers + Output + 2 * inverted + 3 * inverted, Count(AlgorithmKind.DifferenceTargetProp));
+    }
+
+    [TestMethod]
+    public void TheLaterRulesPayWhatTheirFeedbackMultiplies()
+    {
+        // Kolen–Pollack and sign symmetry send δ down through a matrix shaped like W_l, as FA does (B's update is W's, no product).
+        Assert.AreEqual(Count(AlgorithmKind.FeedbackAlignment), Count(KolenPollack.Descriptor));
+        Assert.AreEqual(Count(AlgorithmKind.FeedbackAlignment), Count(SignSymmetry.Descriptor));
+        // DRTP projects the one-hot target where DFA projects the error: the same products.
+        Assert.AreEqual(Count(AlgorithmKind.DirectFeedbackAlignment), Count(DirectRandomTargetProjection.Descriptor));
+        // FW-DTP: g_L(a_L) and g_L(ĥ_L), then g_l(h_l) and g_l(ĥ_l) below; no inverse loss.
+        Assert.AreEqual(2 * AllLayers + 2 * Output + 2 * (Lc2 + Fc), Count(FixedWeightTargetProp.Descriptor));
     }
 }

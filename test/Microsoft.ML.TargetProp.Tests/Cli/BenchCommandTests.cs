@@ -16,14 +16,14 @@ public sealed class BenchCommandTests
     public void BenchMeasuresStepsScoringAndMemoryAndWritesJsonAndMarkdown()
     {
         string output = TestSetup.TempFolder();
-        var (code, error) = Tpnet.Run("bench", "--arch", "mnist-fc", "--threads", "1", "--repeats", "1", "--warmup", "0", "--algorithms", "bp,sdtp",
+        var (code, error) = Tpnet.Run("bench", "--arch", "mnist-fc", "--threads", "1", "--repeats", "1", "--warmup", "0", "--algorithms", "bp,sdtp,kp,fw-dtp",
             "--scoring-images", "64", "--memory-epochs", "2", "--memory-examples", "200", "--malloc", "default", "--output", output);
         Assert.AreEqual(0, code, error);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "bench.json")));
         var rows = json.RootElement.GetProperty("Rows").EnumerateArray()
             .Select(r => (Measure: r.GetProperty("Measure").GetString()!, Value: r.GetProperty("Value").GetDouble(), Ratio: r.GetProperty("Ratio")))
             .ToList();
-        foreach (var measure in new[] { "matmul 2048² (GFLOP/s)", "forward only (samples/s)", "bp step (samples/s)", "sdtp step (samples/s)",
+        foreach (var measure in new[] { "matmul 2048² (GFLOP/s)", "forward only (samples/s)", "bp step (samples/s)", "sdtp step (samples/s)", "kp step (samples/s)", "fw-dtp step (samples/s)",
                      "managed scoring via Transform (images/s)", "PredictionEngine single image (ms)", "RSS after epoch 2 (MiB)" })
         {
             var row = rows.SingleOrDefault(r => r.Measure == measure);

@@ -66,6 +66,13 @@ public sealed class ReproduceCommandTests
         Assert.IsTrue(File.Exists(Path.Combine(output, "mnist-fc-dtp-alternating", "metrics.json")));
         Assert.IsFalse(Directory.Exists(Path.Combine(output, "mnist-fc-dtp-parallel")), "the other schedule is not run");
 
+        // A rule of the later literature has no Table 1 cell: it runs in parallel, its paper column "–".
+        (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "sign", "--epochs", "1",
+            "--train-limit", "200", "--test-limit", "100", "--threads", "1", "-o", output);
+        Assert.AreEqual(0, code, error);
+        Assert.IsTrue(File.Exists(Path.Combine(output, "mnist-fc-sign-parallel", "metrics.json")));
+        StringAssert.Contains(File.ReadAllText(Path.Combine(output, "results.md")), "| mnist-fc | sign | parallel | – |");
+
         (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "dtp-sideways", "--epochs", "1", "-o", output);
         Assert.AreNotEqual(0, code);
         StringAssert.Contains(error, "--only 'dtp-sideways'");

@@ -235,6 +235,24 @@ public sealed class TrainCommandTests
     }
 
     [TestMethod]
+    public void ARulesOwnSettingIsAFlagRecordedInTheCommandAndRejectedForAnotherRule()
+    {
+        string output = TestSetup.TempFolder();
+        Tpnet.Train(output, "--algorithm", "kp", "--weight-decay", "2.5");
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))))
+        {
+            StringAssert.Contains(json.RootElement.GetProperty("command").GetString(), "--algorithm kp");
+            StringAssert.Contains(json.RootElement.GetProperty("command").GetString(), "--weight-decay 2.5");
+        }
+        var (code, error) = Tpnet.Run("train", "--algorithm", "bp", "--weight-decay", "2", "--arch", Tpnet.Arch, "--epochs", "1", "--train-limit", "50", "--output", TestSetup.TempFolder());
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "--weight-decay is a setting of -a kp, not of --algorithm bp");
+        (code, error) = Tpnet.Run("train", "--algorithm", "kp", "--weight-decay", "-1", "--arch", Tpnet.Arch, "--epochs", "1", "--train-limit", "50", "--output", TestSetup.TempFolder());
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "--weight-decay must be in [0, 1000]; got -1");
+    }
+
+    [TestMethod]
     public void PrecisionBf16IsRecordedInTheCommandAndMetricsAndAnUnknownOneIsNamed()
     {
         string output = TestSetup.TempFolder();

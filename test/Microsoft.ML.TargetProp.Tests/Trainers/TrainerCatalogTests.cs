@@ -167,6 +167,66 @@ public sealed class TrainerCatalogTests
         }
     }
 
+    [TestMethod]
+    public void EveryRegisteredRuleHasATrainerAndAFlatAndOptionsCatalogPair()
+    {
+        var catalogMethods = typeof(TargetPropCatalog).GetMethods().Where(m => m.IsStatic && m.IsPublic).ToList();
+        foreach (var rule in Microsoft.ML.TargetProp.TorchSharp.Algorithms.AlgorithmRegistry.All)
+        {
+            var trainer = typeof(TargetPropCatalog).Assembly.GetType($"Microsoft.ML.TargetProp.TorchSharp.Trainers.{rule.Name}Trainer");
+            Assert.IsNotNull(trainer, $"{rule.Name}Trainer");
+            var pair = catalogMethods.Where(m => m.Name == rule.Name && m.ReturnType == trainer).ToList();
+            Assert.AreEqual(2, pair.Count, $"{rule.Name}: a flat and an Options overload");
+            Assert.IsTrue(pair.Any(m => m.GetParameters().Length == 2 && m.GetParameters()[1].ParameterType == trainer.GetNestedType("Options")), $"{rule.Name}: the Options overload");
+        }
+    }
+
+    [TestMethod]
+    public void TheLaterRulesTrainThroughTheCatalogAndTheirModelsKeepNameAndSettings()
+    {
+        var (ml, train, test) = Data(perClass: 20, test: 100);
+        var catalog = ml.MulticlassClassification.Trainers;
+        var trainers = new (string Name, IEstimator<ITransformer> Trainer)[]
+        {
+            ("KolenPollack", catalog.KolenPollack(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3, weightDecay: 2)),
+            ("SignSymmetry", catalog.SignSymmetry(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3)),
+            ("DirectRandomTargetProjection", catalog.DirectRandomTargetProjection(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3)),
+            ("FixedWeightTargetProp", catalog.FixedWeightTargetProp(architecture: SmallLc, numberOfEpochs: 2, batchSize: 20, learningRate: 1e-3, alpha: 0.05)),
+        };
+        string folder = TestSetup.TempFolder();
+        foreach (var (name, estimator) in trainers)
+        {
+            var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(estimator).Fit(train);
+            var transformer = ((TransformerChain<ITransformer>)model).OfType<TargetPropTransformer>().Single();
+            Assert.AreEqual(name, transformer.Model.AlgorithmName);
+            Assert.AreEqual(AlgorithmKind.Unknown, transformer.Model.Algorithm, "the scoring assembly does not know the later rules, and needs not");
+            Assert.AreEqual(2, transformer.Model.History.Count);
+            var scored = model.Transform(test);
+            var metrics = ml.MulticlassClassification.Evaluate(scored);
+            Assert.IsTrue(metrics.MicroAccuracy > 0 && double.IsFinite(metrics.LogLoss), $"{name}: evaluation must run");   // how well: Training/LearningTests
+            string path = Path.Combine(folder, name + ".zip");
+            ml.Model.Save(model, train.Schema, path);
+            var loaded = ml.Model.Load(path, out _);
+            var reloaded = ((TransformerChain<ITransformer>)loaded).OfType<TargetPropTransformer>().Single();
+            Assert.AreEqual(name, reloaded.Model.AlgorithmName);
+            Assert.AreEqual(transformer.Model.HyperParameters, reloaded.Model.HyperParameters);
+            CollectionAssert.AreEqual(scored.GetColumn<float[]>("Score").SelectMany(v => v).ToArray(), loaded.Transform(test).GetColumn<float[]>("Score").SelectMany(v => v).ToArray());
+        }
+        var kp = ((TransformerChain<ITransformer>)ml.Transforms.Conversion.MapValueToKey("Label").Append(trainers[0].Trainer).Fit(train)).OfType<TargetPropTransformer>().Single();
+        Assert.AreEqual(2.0, kp.Model.HyperParameters.Settings.Get("WeightDecay", double.NaN));
+
+        // The Options overloads, their defaults, and a setting's range error under the Options field's name.
+        Assert.AreEqual(Microsoft.ML.TargetProp.TorchSharp.Algorithms.KolenPollack.WeightDecay.Default, new KolenPollackTrainer.Options().WeightDecay);
+        Assert.AreEqual(FeedbackAlignmentTrainer.Options.FromPaper("mnist-fc").LearningRate, KolenPollackTrainer.Options.FromPaper("mnist-fc").LearningRate, "KP starts from FA's Table 5 column");
+        Assert.AreEqual(DifferenceTargetPropTrainer.Options.FromPaper("cifar-fc").Alpha, FixedWeightTargetPropTrainer.Options.FromPaper("cifar-fc").Alpha, "FW-DTP reads DTP's α");
+        var bad = new KolenPollackTrainer.Options { Architecture = "fc(16)", NumberOfEpochs = 1, WeightDecay = -1 };
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => catalog.KolenPollack(bad).Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train)));
+        StringAssert.Contains(error.Message, "Options.WeightDecay must be in [0, 1000]; got -1");
+        var options = new SignSymmetryTrainer.Options { Architecture = "fc(16)", NumberOfEpochs = 1, BatchSize = 10, Scale = 0.5 };
+        var ss = catalog.SignSymmetry(options).Fit(ml.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train));
+        Assert.AreEqual(0.5, ss.Model.HyperParameters.Settings.Get("Scale", double.NaN));
+    }
+
     private static SimplifiedTargetPropTrainer.Options Shrink(SimplifiedTargetPropTrainer.Options o)
     {
         Assert.AreEqual("mnist-fc", o.Architecture);

@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.ML.TargetProp.Model;
+using Microsoft.ML.TargetProp.TorchSharp.Algorithms;
 using Microsoft.ML.TargetProp.TorchSharp.Data;
 using Microsoft.ML.TargetProp.TorchSharp.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -17,7 +19,7 @@ public sealed class NetworkTrainerTests
 
     // The per-epoch alternating schedule (two passes an epoch) is what these tests take apart; per-minibatch alternation,
     // the default, is one pass like the parallel schedule.
-    private static TrainingOptions Options(AlgorithmKind algorithm, int epochs = 2, int seed = 3, AlternationGranularity alternateEvery = AlternationGranularity.Epoch) => new()
+    private static TrainingOptions Options(AlgorithmDescriptor algorithm, int epochs = 2, int seed = 3, AlternationGranularity alternateEvery = AlternationGranularity.Epoch) => new()
     {
         AlternateEvery = alternateEvery,
         Algorithm = algorithm,
@@ -30,11 +32,17 @@ public sealed class NetworkTrainerTests
     private static float[] Weights(NetworkTrainer trainer) =>
         trainer.Network.ForwardParameters.SelectMany(p => p.data<float>().ToArray()).ToArray();
 
+    private static float[] RuleState(NetworkTrainer trainer) =>
+        trainer.Algorithm.state_dict().Values.Where(t => t.dtype == ScalarType.Float32).SelectMany(t => t.data<float>().ToArray()).ToArray();
+
+    /// <summary>Every registered rule, by short name.</summary>
+    public static IEnumerable<object[]> Rules => AlgorithmRegistry.All.Select(d => new object[] { d.ShortName });
+
     [TestMethod]
-    [DataRow(AlgorithmKind.SimplifiedTargetProp)]
-    [DataRow(AlgorithmKind.DirectFeedbackAlignment)]
-    public void SameSeedGivesSameWeights(AlgorithmKind algorithm)
+    [DynamicData(nameof(Rules))]
+    public void SameSeedGivesSameWeights(string rule)
     {
+        var algorithm = AlgorithmRegistry.Get(rule);
         var data = TestData.MnistTrain(10);
         using var a = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm));
         using var b = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm));
@@ -47,10 +55,10 @@ public sealed class NetworkTrainerTests
     }
 
     [TestMethod]
-    [DataRow(AlgorithmKind.SimplifiedTargetProp)]
-    [DataRow(AlgorithmKind.FeedbackAlignment)]
-    public void ResumingFromACheckpointContinuesExactlyLikeAnUninterruptedRun(AlgorithmKind algorithm)
+    [DynamicData(nameof(Rules))]
+    public void ResumingFromACheckpointContinuesExactlyLikeAnUninterruptedRun(string rule)
     {
+        var algorithm = AlgorithmRegistry.Get(rule);
         var data = TestData.MnistTrain(10);
         string path = Path.Combine(TestSetup.TempFolder(), "run.ckpt");
         using var straight = new NetworkTrainer(Spec, data.Shape, 10, Options(algorithm, epochs: 3));
@@ -67,6 +75,7 @@ public sealed class NetworkTrainerTests
         var result = resumed.Fit(data);
         Assert.AreEqual(3, result.History.Count);
         CollectionAssert.AreEqual(Weights(straight), Weights(resumed));
+        CollectionAssert.AreEqual(RuleState(straight), RuleState(resumed), "the rule's own state (feedback, inverses)");
         Assert.AreEqual(straight.History[^1].TrainLoss, resumed.History[^1].TrainLoss, 1e-12);
         Assert.IsFalse(Directory.GetFiles(Path.GetDirectoryName(path)!).Any(f => f.Contains(".tmp")), "no temporary file may remain");
     }
