@@ -107,7 +107,7 @@ public static class SweepCommand
                 if (cancellation.IsCancellationRequested) break;
                 if (done.Contains(config.Index)) { AnsiConsole.MarkupLine("configuration {0}: already done, skipped", config.Index); continue; }
                 using var trainer = new NetworkTrainer(spec, train.Shape, train.Classes, sweep.Options(config, budgets[0]));
-                var result = trainer.Fit(train, test, cancellation: cancellation);
+                var result = trainer.Fit(train, test, EpochLine(config.Index, budgets[0]), cancellation);
                 if (result.Cancelled) break;
                 if (halving) trainer.SaveCheckpoint(sweep.Checkpoint(0, config.Index));
                 AppendRow(csv, config, result, budgets[0], settings);
@@ -182,6 +182,11 @@ public static class SweepCommand
         return (i, n);
     }
 
+    /// <summary>One line per epoch, so a long configuration shows it is alive (a CIFAR-LC epoch takes minutes).</summary>
+    private static Action<EpochMetrics> EpochLine(int index, int epochs) => m =>
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "configuration {0}, epoch {1}/{2}: train loss {3:F4}, test accuracy {4:P2}, {5:F0} s",
+            index, m.Epoch, epochs, m.TrainLoss, m.ValidationAccuracy ?? double.NaN, m.Seconds);
+
     private static double Best(TrainingResult result) => result.History.Count == 0 ? 0 : result.History.Max(h => h.ValidationAccuracy ?? 0);
 
     private const string Header = "index,forward_lr,forward_beta2,forward_eps,inverse_lr,inverse_beta2,inverse_eps,alpha,sigma,epochs,best_test_accuracy,best_epoch,final_test_accuracy,seconds,diverged,settings";
@@ -253,7 +258,7 @@ public static class SweepCommand
             var config = sweep.Configurations[index];
             using var trainer = new NetworkTrainer(sweep.Spec, sweep.Train.Shape, sweep.Train.Classes, sweep.Options(config, epochs));
             trainer.LoadCheckpoint(checkpoint);
-            var result = trainer.Fit(sweep.Train, sweep.Test, cancellation: cancellation);
+            var result = trainer.Fit(sweep.Train, sweep.Test, EpochLine(index, epochs), cancellation);
             if (result.Cancelled)
             {
                 AnsiConsole.MarkupLine("[yellow]Interrupted: configuration {0} was not continued to the end; rerun the same command to continue it.[/]", index);
