@@ -18,16 +18,11 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 /// Two ways to gather the patches give bit-identical [L, N, C·k·k] tensors (<see cref="PatchGather"/>): im2col
 /// (<c>unfold</c> to [N, C·k·k, L], then a permuted copy) pays two copies of the patches; a strided view of the padded
 /// input (<c>Tensor.unfold</c> over H and W, [N, C, H', W', k, k], permuted and copied once) pays one, and its backward
-/// is libtorch's fast <c>unfold_backward</c>. Measured on libtorch 2.10 CPU, 2 threads, batch 128 (build/bench/PatchGather, a loaded machine whose 2048² matmul ran at 79 GFLOP/s, medians
-/// of 12, forward + weight gradient): C=32 14×14 k3 s2 (MNIST-LC layer 2) 13.3 → 7.6 ms, C=3 32×32 k5 s2 (CIFAR-LC
-/// layer 1) 11.7 → 7.7 ms, C=64 16×16 k5 s2 (CIFAR-LC layer 2) 502 → 311 ms, C=128 8×8 k3 s1 634 → 508 ms; but a
-/// single-channel input (C·k·k = 9, MNIST-LC layer 1) 10.0 → 14.3 ms, where the 6-D permute's inner dimension is 3.
-/// So the strided view is used from two input channels on.
-/// Where autograd need not track the input (SDTP's, DTP's and DFA's layer-local forwards, the targets computed under
-/// no_grad) the managed <see cref="LocalPatchKernels"/> gather and scatter instead: measured 2026-12-02 on 2 threads,
-/// batch 128 (build/bench/PatchKernels, a 2048² matmul at 129 GFLOP/s, medians of 12, two rounds), gather 7.3–8.3 →
-/// 2.1–2.5 ms and transpose (permute, bmm, fold) 12.4 → 8.2–8.5 ms on MNIST-LC layer 2; gather 41–44 → 27 ms and
-/// transpose 104–125 → 60–61 ms on CIFAR-LC layer 2; the one-channel gather stays im2col (no faster managed).
+/// is libtorch's fast <c>unfold_backward</c>. The strided view is faster from two input channels on and slower for a
+/// single-channel input (C·k·k = 9, MNIST-LC layer 1, where the 6-D permute's inner dimension is 3), so it is used from
+/// two channels on. Where autograd need not track the input (SDTP's, DTP's and DFA's layer-local forwards, the targets
+/// computed under no_grad) the managed <see cref="LocalPatchKernels"/> gather and scatter instead; the one-channel
+/// gather stays im2col (no faster managed). The measurements are in docs/performance.md, "Gathering LC patches".
 /// </remarks>
 public sealed class LocalGeometry
 {

@@ -9,8 +9,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 /// Managed patch gather and scatter of a locally-connected layer for contiguous float32 CPU tensors where autograd does
 /// not need to see them: x [N, C, H, W] → patches [L, N, C·k·k] (zero-padded receptive fields, unfold's C-then-k×k
 /// order), and its adjoint, patches → Σ into [N, C, H, W]. libtorch runs the same gather as a generic 6-D strided copy
-/// and the scatter as fold; on MNIST-LC's second layer those take 5.5 and 8 ms against 1.8 ms for the batched matmul
-/// between them (docs/performance.md). Both loops parallelise over examples n, so each output element is written by
+/// and the scatter as fold, each slower than the batched matmul between them (docs/performance.md). Both loops parallelise over examples n, so each output element is written by
 /// one thread in a fixed order: results do not depend on the thread count, and the gather is bit-identical to unfold.
 /// </summary>
 internal static unsafe class LocalPatchKernels

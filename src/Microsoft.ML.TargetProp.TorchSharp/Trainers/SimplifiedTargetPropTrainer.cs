@@ -7,7 +7,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Trainers;
 /// <summary>Simplified difference target propagation (SDTP): the penultimate target comes from the label through g_L; no gradient crosses layers; de-noising inverses.</summary>
 public sealed class SimplifiedTargetPropTrainer : TargetPropTrainerBase<SimplifiedTargetPropTrainer.Options>
 {
-    /// <summary>Options of <see cref="SimplifiedTargetPropTrainer"/>; defaults are the MNIST-LC parallel preset found by the random search over Table 4 (presets/mnist-lc-sdtp-parallel.json: 1.88 % test error against 2.97 % with Table 5's column); <see cref="FromPaper"/> gives Table 5's.</summary>
+    /// <summary>Options of <see cref="SimplifiedTargetPropTrainer"/>; defaults are the MNIST-LC parallel preset found by the random search over Table 4 (presets/mnist-lc-sdtp-parallel.json; docs/results.md compares it with Table 5's column); <see cref="FromPaper"/> gives Table 5's.</summary>
     public sealed class Options : TargetPropagationTrainerOptions
     {
         /// <summary>Creates options with the recommended MNIST-LC parallel values (<see cref="Recommended"/>).</summary>

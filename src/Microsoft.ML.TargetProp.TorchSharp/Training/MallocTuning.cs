@@ -10,8 +10,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// them to the OS on free, so every training step page-faults its big buffers again; pinning M_MMAP_THRESHOLD and
 /// M_TRIM_THRESHOLD keeps them in the heap. glibc caps M_MMAP_THRESHOLD at 32 MiB, so blocks above it (CIFAR-LC's
 /// patches, 41–52 MB a layer) are still mmapped and faulted in at every step unless mmap is turned off altogether
-/// (M_MMAP_MAX = 0, <c>heapOnly</c>): measured 2026-12-02, CIFAR-LC SDTP step 44 → 140 samples/s
-/// (docs/performance.md). Equivalent to the environment variables MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ and
+/// (M_MMAP_MAX = 0, <c>heapOnly</c>; the CIFAR-LC step times with and without it are in docs/performance.md). Equivalent to the environment variables MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_ and
 /// MALLOC_MMAP_MAX_. Also reads the process's resident memory.
 /// </summary>
 /// <remarks>Targets libtorch 2.10 under TorchSharp 0.107 on glibc: listed with the other workarounds in docs/architecture.md, "TorchSharp 0.107 workarounds".</remarks>

@@ -7,7 +7,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// libtorch's CPU build links oneMKL statically, and oneMKL picks its kernels by the CPU's vendor string first: on any
 /// x86 processor that is not "GenuineIntel" it runs its generic AVX2 code path whatever the CPU supports, so on an
 /// AVX-512 AMD EPYC the fp32 matrix products (Linear, bmm, their backward) run at about half the machine's speed
-/// (docs/performance.md: 2048² matmul about 120 → 260–370 GFLOP/s on this machine). oneMKL caches the vendor check in a
+/// (docs/performance.md has the 2048² matmul with and without this). oneMKL caches the vendor check in a
 /// variable that its exported <c>mkl_serv_intel_cpu_true</c> reads first; setting that cache before oneMKL's first call
 /// makes it choose its kernels by the CPU's feature bits (cpuid) alone, so only instructions the CPU has are run and
 /// results stay float32. Applied once per process, only when the function's machine code is the expected

@@ -50,8 +50,8 @@ internal static class PanelKernel
     /// <summary>
     /// Examples per tile on <paramref name="path"/>. AVX-512 has 32 registers: 8 × 2 accumulators, two weight vectors
     /// and a broadcast fit (the JIT keeps all of them in registers: 10 loads per 16 FMAs), and 8 divides the 16-example
-    /// block of <see cref="ManagedNetwork.BlockRows"/>; 8 rows scored MNIST-LC 5 % faster than 4 (13,700 against 13,000
-    /// images/s through PredictBatch, same process, alternating, on a shared 2-core AVX-512 Zen 5 machine).
+    /// block of <see cref="ManagedNetwork.BlockRows"/>; 8 rows scored MNIST-LC faster than 4 (docs/performance.md,
+    /// "Gathering LC patches and scoring tiles").
     /// With 16 registers (AVX2, SSE) 6 × 2 accumulators + 3 is the most that fits; ARM64 uses the same.
     /// </summary>
     public static int TileRows(Path path) => path == Path.Vector512 ? Ops512.TileRows : Ops256.TileRows;
