@@ -18,10 +18,10 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 
 /// <summary>
 /// Trains a <see cref="TargetPropNetwork"/> with a <see cref="LearningAlgorithm"/> on in-memory data: minibatches,
-/// separate Adam optimizers for θ and λ, the parallel or alternating schedule, per-epoch metrics and diagnostics,
+/// one Adam optimizer per parameter group the rule declares (θ, λ, its own), the parallel or alternating schedule, per-epoch metrics and diagnostics,
 /// cancellation, divergence detection and checkpoints. Deterministic for a seed on CPU.
 /// </summary>
-public sealed class NetworkTrainer : IDisposable
+public sealed partial class NetworkTrainer : IDisposable
 {
     private readonly Device _device;
     private readonly Generator _generator;
@@ -143,7 +143,6 @@ public sealed class NetworkTrainer : IDisposable
         using var y = TargetsTensor(train, x);
         using var probeX = x.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
         using var probeY = y.narrow(0, 0, Math.Min(Options.BatchSize, train.Count));
-        bool alternating = AlternatesPerEpoch;
         string? divergence = null;
         bool cancelled = false;
         for (int epoch = CompletedEpochs + 1; epoch <= Options.Epochs; epoch++)
@@ -153,29 +152,7 @@ public sealed class NetworkTrainer : IDisposable
             if (_history.Count > 0 && _history[^1].Partial) _history.RemoveAt(_history.Count - 1);
             using var snapshot = new DivergenceGuard(Network, Algorithm);
             var watch = Stopwatch.StartNew();
-            PassTotals totals;
-            double? inverseLoss;
-            if (alternating)
-            {
-                // The paper's alternating schedule: an inverse-only pass, then a forward-only pass over the data.
-                PassTotals? inverse = null;
-                if (resume is null || resume.Phase == PassPhase.InverseOnly)
-                {
-                    inverse = RunPass(x, y, PassPhase.InverseOnly, epoch, cancellation, resume);
-                    inverseLoss = inverse.Value.InverseLoss;
-                    resume = null;
-                }
-                else inverseLoss = resume.InversePassLoss;
-                totals = inverse is { } i && (i.Cancelled || i.Diverged is not null)
-                    ? i
-                    : RunPass(x, y, PassPhase.ForwardOnly, epoch, cancellation, resume, inverseLoss);
-                if (totals.Examples == 0 && inverse is { } done) totals = done with { Cancelled = totals.Cancelled, Progress = totals.Progress };
-            }
-            else
-            {
-                totals = RunPass(x, y, AlternatesPerBatch ? PassPhase.Interleaved : PassPhase.Both, epoch, cancellation, resume);
-                inverseLoss = totals.InverseLoss;
-            }
+            var (totals, inverseLoss) = TrainEpoch(x, y, epoch, cancellation, ref resume);
             watch.Stop();
             cancelled = totals.Cancelled;
             divergence = totals.Diverged ?? DivergenceGuard.DescribeEpoch(Network, epoch, totals.Examples, totals.Loss, totals.InverseLoss);
@@ -186,7 +163,7 @@ public sealed class NetworkTrainer : IDisposable
             }
             bool trained = totals.Examples > 0 || resume is not null || totals.Progress is { Phase: PassPhase.ForwardOnly };
             if (cancelled && !trained) break;
-            var metrics = new EpochMetrics
+            var metrics = Measure(new EpochMetrics
             {
                 Epoch = epoch,
                 TrainLoss = totals.Loss,
@@ -194,15 +171,8 @@ public sealed class NetworkTrainer : IDisposable
                 InverseLoss = inverseLoss,
                 Partial = cancelled,
                 Seconds = (resume?.Seconds ?? 0) + watch.Elapsed.TotalSeconds,
-            };
+            }, validation, probeX, probeY);
             if (cancelled) _interrupted = totals.Progress! with { Seconds = metrics.Seconds };
-            if (validation is not null)
-            {
-                var eval = Evaluate(validation);
-                metrics = metrics with { ValidationLoss = eval.Loss, ValidationAccuracy = eval.Accuracy };
-            }
-            if (Options.Diagnostics)
-                metrics = AlignmentDiagnostics.Add(metrics, Network, Algorithm, () => ZeroGrad(TrainingPhase.Forward), probeX, probeY);
             _history.Add(metrics);
             if (Options.CheckpointPath is { } checkpoint && (epoch % Options.CheckpointInterval == 0 || epoch == Options.Epochs || cancelled))
                 SaveCheckpoint(checkpoint);
@@ -210,6 +180,49 @@ public sealed class NetworkTrainer : IDisposable
             if (cancelled) break;
         }
         return new TrainingResult { History = _history.ToList(), Cancelled = cancelled, Divergence = divergence };
+    }
+
+    /// <summary>
+    /// One epoch's passes from <paramref name="resume"/> (null: the start): for the per-epoch alternating schedule an
+    /// inverse-only pass then a forward-only pass, the paper's; otherwise one pass of parallel or per-minibatch steps.
+    /// Returns the forward pass's totals and the epoch's inverse loss; <paramref name="resume"/> is cleared once used.
+    /// </summary>
+    private (PassTotals Totals, double? InverseLoss) TrainEpoch(Tensor x, Tensor y, int epoch, CancellationToken cancellation, ref PassProgress? resume)
+    {
+        if (!AlternatesPerEpoch)
+        {
+            var totals = RunPass(x, y, AlternatesPerBatch ? PassPhase.Interleaved : PassPhase.Both, epoch, cancellation, resume);
+            return (totals, totals.InverseLoss);
+        }
+        PassTotals? inverse = null;
+        double? inverseLoss;
+        var from = resume;
+        if (from is null || from.Phase == PassPhase.InverseOnly)
+        {
+            inverse = RunPass(x, y, PassPhase.InverseOnly, epoch, cancellation, from);
+            inverseLoss = inverse.Value.InverseLoss;
+            from = null;
+        }
+        else inverseLoss = from.InversePassLoss;
+        var forward = inverse is { } i && (i.Cancelled || i.Diverged is not null)
+            ? i
+            : RunPass(x, y, PassPhase.ForwardOnly, epoch, cancellation, from, inverseLoss);
+        if (forward.Examples == 0 && inverse is { } done) forward = done with { Cancelled = forward.Cancelled, Progress = forward.Progress };
+        resume = from;
+        return (forward, inverseLoss);
+    }
+
+    /// <summary><paramref name="metrics"/> with the validation loss and accuracy and, with <see cref="TrainingOptions.Diagnostics"/>, the per-layer diagnostics.</summary>
+    private EpochMetrics Measure(EpochMetrics metrics, InMemoryDataset? validation, Tensor probeX, Tensor probeY)
+    {
+        if (validation is not null)
+        {
+            var eval = Evaluate(validation);
+            metrics = metrics with { ValidationLoss = eval.Loss, ValidationAccuracy = eval.Accuracy };
+        }
+        return Options.Diagnostics
+            ? AlignmentDiagnostics.Add(metrics, Network, Algorithm, () => ZeroGrad(TrainingPhase.Forward), probeX, probeY)
+            : metrics;
     }
 
     /// <summary>
@@ -307,169 +320,6 @@ public sealed class NetworkTrainer : IDisposable
         Network.Dispose();
         if (!ReferenceEquals(_noise, _generator)) _noise.Dispose();
         _generator.Dispose();
-    }
-
-    private readonly record struct PassTotals(double Loss, double Accuracy, double? InverseLoss, int Examples, bool Cancelled,
-        PassProgress? Progress = null, string? Diverged = null);
-
-    private PassTotals RunPass(Tensor x, Tensor y, PassPhase phase, int epoch, CancellationToken cancellation, PassProgress? from,
-        double? inversePassLoss = null)
-    {
-        bool trainForward = phase != PassPhase.InverseOnly;
-        bool trainInverse = phase != PassPhase.ForwardOnly && TrainsInverses;
-        bool interleaved = phase == PassPhase.Interleaved;
-        bool augment = Options.Augmentation.AppliesTo(Network.InputShape);
-        long n = x.shape[0];
-        int batch = Options.BatchSize;
-        using var scope = NewDisposeScope();
-        byte[] passStart = from?.PassStartState ?? GeneratorStates.Get(_generator);
-        Tensor order;
-        if (from is null)
-            order = randperm(n, generator: _generator).to(_device);
-        else
-        {
-            // Redraw the interrupted pass's order from the state it started with, then continue from the saved state.
-            byte[] now = GeneratorStates.Get(_generator);
-            GeneratorStates.Set(_generator, from.PassStartState);
-            order = randperm(n, generator: _generator).to(_device);
-            GeneratorStates.Set(_generator, now);
-        }
-        var lossSum = full(1, from?.LossSum ?? 0, dtype: float64, device: _device);
-        var correct = full(1, from?.Correct ?? 0L, dtype: int64, device: _device);
-        var inverseSum = full(1, from?.InverseSum ?? 0, dtype: float64, device: _device);
-        int examples = from?.Examples ?? 0, batches = from?.Batches ?? 0;
-        bool cancelled = false;
-        string? diverged = null;
-        for (long start = (long)batches * batch; start < n; start += batch)
-        {
-            if (cancellation.IsCancellationRequested) { cancelled = true; break; }
-            _beforeBatch?.Invoke();
-            long size = Math.Min(batch, n - start);
-            using var step = NewDisposeScope();
-            var index = order.narrow(0, start, size);
-            var xb = x.index_select(0, index);
-            if (augment) xb = Options.Augmentation.Apply(xb, Network.InputShape, _noise);
-            var yb = Objective.HasClasses ? y.index_select(0, index) : xb;   // an autoencoder's targets are its inputs
-            Tensor logits;
-            Tensor? inverseLoss;
-            if (interleaved) (logits, inverseLoss) = AlternatingStep(xb, yb, Profiler);
-            else (logits, inverseLoss) = Step(xb, yb, trainForward, trainInverse, Profiler);
-            using (no_grad())
-            {
-                Accumulate(logits, yb, lossSum, correct);
-                if (inverseLoss is not null) inverseSum.add_(inverseLoss.to_type(float64), TorchScalars.One);
-            }
-            examples += (int)size;
-            batches++;
-            // One scalar read per batch (on CPU a memory read): the running sums turn NaN/Inf at the first bad batch.
-            using (var sums = lossSum + inverseSum)
-            using (var finite = sums.isfinite())
-                if (!finite.item<bool>()) { diverged = DivergenceGuard.DescribeBatch(Network, epoch, batches, xb, lossSum); break; }
-            if (batches % NativeMemoryReclaim.EveryBatches == 0) NativeMemoryReclaim.Now();
-        }
-        PassProgress? progress = cancelled
-            ? new PassProgress(epoch, phase, batches, examples, lossSum.item<double>(), correct.item<long>(), inverseSum.item<double>(),
-                passStart, inversePassLoss, 0)
-            : null;
-        if (examples == 0) return new PassTotals(double.NaN, double.NaN, null, 0, cancelled, progress, diverged);
-        return new PassTotals(
-            lossSum.item<double>() / examples,
-            Accuracy(correct, examples),
-            trainInverse ? inverseSum.item<double>() / batches : null,
-            examples,
-            cancelled,
-            progress,
-            diverged);
-    }
-
-    /// <summary>Adds the batch's summed task error and (for classification) its correct count to the running totals.</summary>
-    private void Accumulate(Tensor output, Tensor targets, Tensor errorSum, Tensor correct)
-    {
-        using var _ = no_grad();
-        using var error = Objective.SumError(output, targets);
-        errorSum.add_(error, TorchScalars.One);
-        using var hits = Objective.CountCorrect(output, targets);
-        if (hits is not null) correct.add_(hits, TorchScalars.IntegerOne);
-    }
-
-    private double Accuracy(Tensor correct, int examples) => Objective.HasClasses ? correct.item<long>() / (double)examples : double.NaN;
-
-    /// <summary>Optional phase timer of every training step (used by <c>tpnet bench</c>).</summary>
-    public StepProfiler? Profiler { get; set; }
-
-    /// <summary>
-    /// One minibatch update: forward pass, the algorithm's forward loss (targets) and inverse loss, one backward pass,
-    /// one step of each optimizer. Returns the detached logits and inverse loss (the caller disposes them via its scope).
-    /// </summary>
-    public (Tensor Output, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward = true, bool trainInverse = true, StepProfiler? profiler = null)
-    {
-        trainInverse &= TrainsInverses;
-        Tensor? forwardLoss = null, inverseLoss = null;
-        ForwardPass pass;
-        using (profiler?.Phase(StepPhase.Forward))
-        using (trainForward ? null : no_grad())
-            pass = Network.Run(xb, Algorithm.IsLayerLocal);
-        if (trainForward)
-            using (profiler?.Phase(StepPhase.Targets))
-                forwardLoss = Algorithm.ForwardLoss(pass, yb);
-        if (trainInverse)
-            using (profiler?.Phase(StepPhase.InverseForward))
-                inverseLoss = Algorithm.InverseLoss(pass, _noise);
-        var total = forwardLoss is null ? inverseLoss : inverseLoss is null ? forwardLoss : forwardLoss + inverseLoss;
-        if (total is not null)
-        {
-            using (profiler?.Phase(StepPhase.Backward))
-            {
-                if (forwardLoss is not null) ZeroGrad(TrainingPhase.Forward);
-                if (inverseLoss is not null) ZeroGrad(TrainingPhase.Inverse);
-                total.backward();
-                if (forwardLoss is not null) Algorithm.CompleteGradients();
-            }
-            using (profiler?.Phase(StepPhase.Optimizer))
-            {
-                if (forwardLoss is not null) StepOptimizers(TrainingPhase.Forward);
-                if (inverseLoss is not null) StepOptimizers(TrainingPhase.Inverse);
-            }
-        }
-        profiler?.EndStep();
-        return (pass.Output.detach(), inverseLoss?.detach());
-    }
-
-    /// <summary>
-    /// One minibatch of the alternating schedule (per minibatch): λ steps on the inverse loss, then θ steps on the
-    /// targets ĥ_l computed through the updated inverses. Both use one forward pass: λ's step leaves θ, and so every
-    /// h_l, unchanged, so this equals an inverse-only <see cref="Step"/> followed by a forward-only one at one forward
-    /// pass less. Returns the detached logits and inverse loss.
-    /// </summary>
-    public (Tensor Output, Tensor? InverseLoss) AlternatingStep(Tensor xb, Tensor yb, StepProfiler? profiler = null)
-    {
-        if (!TrainsInverses) return Step(xb, yb, trainForward: true, trainInverse: false, profiler);
-        ForwardPass pass;
-        using (profiler?.Phase(StepPhase.Forward))
-            pass = Network.Run(xb, Algorithm.IsLayerLocal);
-        Tensor? inverseLoss;
-        using (profiler?.Phase(StepPhase.InverseForward))
-            inverseLoss = Algorithm.InverseLoss(pass, _noise);
-        if (inverseLoss is not null) Descend(inverseLoss, TrainingPhase.Inverse, profiler);
-        Tensor forwardLoss;
-        using (profiler?.Phase(StepPhase.Targets))
-            forwardLoss = Algorithm.ForwardLoss(pass, yb);
-        Descend(forwardLoss, TrainingPhase.Forward, profiler);
-        profiler?.EndStep();
-        return (pass.Output.detach(), inverseLoss?.detach());
-    }
-
-    /// <summary>One phase's step on one loss: zero its groups' gradients, backward, Adam for each group.</summary>
-    private void Descend(Tensor loss, TrainingPhase phase, StepProfiler? profiler)
-    {
-        using (profiler?.Phase(StepPhase.Backward))
-        {
-            ZeroGrad(phase);
-            loss.backward();
-            if (phase == TrainingPhase.Forward) Algorithm.CompleteGradients();
-        }
-        using (profiler?.Phase(StepPhase.Optimizer))
-            StepOptimizers(phase);
     }
 
     private void CheckData(InMemoryDataset data, string name)
