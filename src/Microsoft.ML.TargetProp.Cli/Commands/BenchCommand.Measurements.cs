@@ -161,7 +161,7 @@ public static partial class BenchCommand
             double seconds = Time(() =>
             {
                 using var scope = NewDisposeScope();
-                var (logits, inverse) = alternate ? trainer.AlternatingStep(x, y, profiler) : trainer.Step(x, y, profiler: profiler);
+                var (logits, inverse) = alternate ? trainer.AlternatingStep(x, y, profiler) : trainer.Step(x, y, true, true, profiler);
                 using var loss = logits.sum();
                 loss.item<float>();
             });

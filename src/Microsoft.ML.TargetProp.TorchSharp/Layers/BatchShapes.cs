@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 
 /// <summary>Tensor layout of a batch of activities: [N, C] for flat vectors, [N, C, H, W] for images.</summary>
-public static class BatchShapes
+internal static class BatchShapes
 {
     /// <summary>True when <paramref name="shape"/> is a flat vector (H = W = 1).</summary>
     public static bool IsFlat(ImageShape shape) => shape.Height == 1 && shape.Width == 1;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Layers;
 /// Seen as libtorch's <c>Scalar::toFloat</c> assertion inside <c>add_</c> in a long sweep (docs/reliability.md).
 /// </summary>
 /// <remarks>Targets TorchSharp 0.107: listed with the other workarounds in docs/architecture.md, "TorchSharp 0.107 workarounds".</remarks>
-public static class TorchScalars
+internal static class TorchScalars
 {
     /// <summary>1.</summary>
     public static readonly Scalar One = 1.0.ToScalar();

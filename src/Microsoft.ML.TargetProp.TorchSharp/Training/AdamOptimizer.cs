@@ -17,7 +17,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// "toFloat: Expected false to be true" crash. State (moments and step count) is saved with checkpoints.
 /// </summary>
 /// <remarks>Targets TorchSharp 0.107: listed with the other workarounds in docs/architecture.md, "TorchSharp 0.107 workarounds".</remarks>
-public sealed class AdamOptimizer : IDisposable
+internal sealed class AdamOptimizer : IDisposable
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _m;

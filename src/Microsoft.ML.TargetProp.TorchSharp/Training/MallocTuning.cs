@@ -14,7 +14,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// MALLOC_MMAP_MAX_. Also reads the process's resident memory.
 /// </summary>
 /// <remarks>Targets libtorch 2.10 under TorchSharp 0.107 on glibc: listed with the other workarounds in docs/architecture.md, "TorchSharp 0.107 workarounds".</remarks>
-public static class MallocTuning
+internal static class MallocTuning
 {
     private const int M_TRIM_THRESHOLD = -1;
     private const int M_MMAP_THRESHOLD = -3;

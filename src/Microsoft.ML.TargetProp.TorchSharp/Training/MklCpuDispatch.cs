@@ -14,7 +14,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// "<c>mov eax, [rip+d]; test eax, eax; js</c>" and the cache is still unset; otherwise nothing is changed.
 /// Set the environment variable <c>TPNET_MKL_VENDOR_DISPATCH=0</c> to keep oneMKL's own choice.
 /// </summary>
-public static class MklCpuDispatch
+internal static class MklCpuDispatch
 {
     private static readonly object Gate = new();
     private static State? _state;

@@ -109,13 +109,17 @@ public sealed partial class NetworkTrainer
     private double Accuracy(Tensor correct, int examples) => Objective.HasClasses ? correct.item<long>() / (double)examples : double.NaN;
 
     /// <summary>Optional phase timer of every training step (used by <c>tpnet bench</c>).</summary>
-    public StepProfiler? Profiler { get; set; }
+    internal StepProfiler? Profiler { get; set; }
 
     /// <summary>
     /// One minibatch update: forward pass, the algorithm's forward loss (targets) and inverse loss, one backward pass,
     /// one step of each optimizer. Returns the detached logits and inverse loss (the caller disposes them via its scope).
     /// </summary>
-    public (Tensor Output, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward = true, bool trainInverse = true, StepProfiler? profiler = null)
+    public (Tensor Output, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward = true, bool trainInverse = true) =>
+        Step(xb, yb, trainForward, trainInverse, Profiler);
+
+    /// <summary><see cref="Step(Tensor, Tensor, bool, bool)"/> timing its phases with <paramref name="profiler"/>.</summary>
+    internal (Tensor Output, Tensor? InverseLoss) Step(Tensor xb, Tensor yb, bool trainForward, bool trainInverse, StepProfiler? profiler)
     {
         trainInverse &= TrainsInverses;
         Tensor? forwardLoss = null, inverseLoss = null;
@@ -152,10 +156,13 @@ public sealed partial class NetworkTrainer
     /// <summary>
     /// One minibatch of the alternating schedule (per minibatch): λ steps on the inverse loss, then θ steps on the
     /// targets ĥ_l computed through the updated inverses. Both use one forward pass: λ's step leaves θ, and so every
-    /// h_l, unchanged, so this equals an inverse-only <see cref="Step"/> followed by a forward-only one at one forward
+    /// h_l, unchanged, so this equals an inverse-only <see cref="Step(Tensor, Tensor, bool, bool)"/> followed by a forward-only one at one forward
     /// pass less. Returns the detached logits and inverse loss.
     /// </summary>
-    public (Tensor Output, Tensor? InverseLoss) AlternatingStep(Tensor xb, Tensor yb, StepProfiler? profiler = null)
+    public (Tensor Output, Tensor? InverseLoss) AlternatingStep(Tensor xb, Tensor yb) => AlternatingStep(xb, yb, Profiler);
+
+    /// <summary><see cref="AlternatingStep(Tensor, Tensor)"/> timing its phases with <paramref name="profiler"/>.</summary>
+    internal (Tensor Output, Tensor? InverseLoss) AlternatingStep(Tensor xb, Tensor yb, StepProfiler? profiler)
     {
         if (!TrainsInverses) return Step(xb, yb, trainForward: true, trainInverse: false, profiler);
         ForwardPass pass;

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 
 /// <summary>The phases of one training step.</summary>
-public enum StepPhase
+internal enum StepPhase
 {
     /// <summary>The forward pass h_1 … h_L.</summary>
     Forward,

@@ -9,7 +9,7 @@ namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 /// Wall-clock time per <see cref="StepPhase"/> of each step. libtorch runs CPU kernels synchronously, so a phase's
 /// time is the time of its kernels; on CUDA it would need a synchronisation per phase.
 /// </summary>
-public sealed class StepProfiler
+internal sealed class StepProfiler
 {
     private readonly List<double[]> _steps = new();
     private double[] _current = new double[Enum.GetValues<StepPhase>().Length];

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.TargetProp.TorchSharp.Training;
 
 /// <summary>Turns the user's <c>Device</c> string into a torch device, with a clear error when CUDA is asked for and absent.</summary>
-public static class TorchDevices
+internal static class TorchDevices
 {
     /// <summary>Resolves "cpu", "cuda" or "cuda:N" (first checking that a native libtorch is there, <see cref="LibTorchAvailability"/>, and letting oneMKL use the CPU's full instruction set, <see cref="MklCpuDispatch"/>).</summary>
     public static Device Resolve(string? device)
