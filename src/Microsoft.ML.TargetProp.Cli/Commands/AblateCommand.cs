@@ -19,6 +19,7 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// </summary>
 public static class AblateCommand
 {
+    private static readonly DataFlags Data = new();
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset or spec", DefaultValueFactory = _ => "mnist-fc" };
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = AlgorithmNames.Sentence, DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
@@ -26,10 +27,6 @@ public static class AblateCommand
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget of every run", DefaultValueFactory = _ => 5 };
     private static readonly Option<string> SeedsOption = new("--seeds") { Description = "comma-separated seeds", DefaultValueFactory = _ => "0,1" };
     private static readonly Option<string?> FactorsOption = new("--factors") { Description = "comma-separated factors to switch (default all): " + string.Join(", ", Factor.All.Select(f => f.Name).Distinct()) };
-    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
-    private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
-    private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
-    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per run, ablation.md)", DefaultValueFactory = _ => "tpnet-ablate" };
 
     /// <summary>One switched choice: a flag and the value it takes in the variant.</summary>
@@ -65,9 +62,9 @@ public static class AblateCommand
     {
         var command = new System.CommandLine.Command("ablate", "Switch each reproduction choice (standardisation, initialisation, loss scale, Adam ϵ, Table 5 βs, σ, alternation, batch size) on its own against a baseline, over seeds.")
         {
-            ArchOption, AlgorithmOption, ScheduleOption, DatasetOption, EpochsOption, SeedsOption, FactorsOption, ThreadsOption,
-            TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
+            ArchOption, AlgorithmOption, ScheduleOption, DatasetOption, EpochsOption, SeedsOption, FactorsOption, OutputOption,
         };
+        foreach (var option in Data.Options) command.Options.Add(option);
         foreach (var option in FidelityFlags.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
@@ -79,10 +76,10 @@ public static class AblateCommand
                 Architecture = parse.GetValue(ArchOption)!,
                 Schedule = parse.GetValue(ScheduleOption)!,
                 Epochs = parse.GetValue(EpochsOption),
-                Threads = parse.GetValue(ThreadsOption),
-                TrainLimit = parse.GetValue(TrainLimitOption),
-                TestLimit = parse.GetValue(TestLimitOption),
-                DataDir = parse.GetValue(DataDirOption),
+                Threads = parse.GetValue(Data.Threads),
+                TrainLimit = parse.GetValue(Data.TrainLimit),
+                TestLimit = parse.GetValue(Data.TestLimit),
+                DataDir = parse.GetValue(Data.DataDir),
                 Fidelity = FidelityFlags.From(parse),
             };
             var variants = Variants(baseline, parse.GetValue(FactorsOption));

@@ -19,6 +19,7 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// </summary>
 public static class AuxSweepCommand
 {
+    private static readonly DataFlags Data = new();
     private static readonly Option<string> SizesOption = new("--sizes") { Description = "comma-separated auxiliary output sizes k", DefaultValueFactory = _ => "0,16,64,256,512,1000" };
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "dataset (the paper used cifar10)", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset or spec", DefaultValueFactory = _ => "mnist-fc" };
@@ -26,10 +27,6 @@ public static class AuxSweepCommand
     private static readonly Option<string> ScheduleOption = new("--schedule") { Description = "parallel or alternating", DefaultValueFactory = _ => "parallel" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epochs per size", DefaultValueFactory = _ => 5 };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed (the same for every size)", DefaultValueFactory = _ => 0 };
-    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
-    private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
-    private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
-    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per size, aux-sweep.csv, aux-sweep.md, aux-sweep.png)", DefaultValueFactory = _ => "tpnet-aux-sweep" };
 
     /// <summary>Creates the command.</summary>
@@ -37,13 +34,14 @@ public static class AuxSweepCommand
     {
         var command = new System.CommandLine.Command("aux-sweep", "Figure 4: train AO-SDTP with several auxiliary output sizes and plot best test accuracy against size.")
         {
-            SizesOption, DatasetOption, ArchOption, HParamsOption, ScheduleOption, EpochsOption, SeedOption, ThreadsOption, TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
+            SizesOption, DatasetOption, ArchOption, HParamsOption, ScheduleOption, EpochsOption, SeedOption, OutputOption,
         };
+        foreach (var option in Data.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
             var sizes = ParseSizes(parse.GetValue(SizesOption)!);
             string output = parse.GetValue(OutputOption)!;
-            var locator = new DatasetLocator(parse.GetValue(DataDirOption));
+            var locator = new DatasetLocator(parse.GetValue(Data.DataDir));
             var done = ReadRows(Path.Combine(output, "aux-sweep.csv"));
             var rows = new List<Row>();
             foreach (int size in sizes)
@@ -57,10 +55,10 @@ public static class AuxSweepCommand
                     Schedule = parse.GetValue(ScheduleOption)!,
                     Epochs = parse.GetValue(EpochsOption),
                     Seed = parse.GetValue(SeedOption),
-                    Threads = parse.GetValue(ThreadsOption),
-                    TrainLimit = parse.GetValue(TrainLimitOption),
-                    TestLimit = parse.GetValue(TestLimitOption),
-                    DataDir = parse.GetValue(DataDirOption),
+                    Threads = parse.GetValue(Data.Threads),
+                    TrainLimit = parse.GetValue(Data.TrainLimit),
+                    TestLimit = parse.GetValue(Data.TestLimit),
+                    DataDir = parse.GetValue(Data.DataDir),
                     AuxiliaryUnits = size,
                 };
                 // Only a finished row written with the same settings counts as done.

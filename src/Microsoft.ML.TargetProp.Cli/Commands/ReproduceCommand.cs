@@ -16,14 +16,11 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// <summary><c>tpnet reproduce</c>: runs Table 1 cells with Table 5 hyperparameters and prints paper vs ours.</summary>
 public static class ReproduceCommand
 {
+    private static readonly DataFlags Data = new();
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset whose Table 1 cells to run: mnist-lc, mnist-fc, cifar-fc or cifar-lc", DefaultValueFactory = _ => "mnist-lc" };
     private static readonly Option<string?> DatasetOption = new("--dataset", "-d") { Description = "dataset (default: mnist for mnist-*, cifar10 for cifar-*; a folder of the extracted CIFAR-10 JPEG tars works too, with a note that they are a lossy re-encode)" };
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "epoch budget per cell", DefaultValueFactory = _ => 10 };
     private static readonly Option<string?> OnlyOption = new("--only") { Description = $"comma-separated algorithms to run, of {AlgorithmNames.Sentence}, or single cells as ALGORITHM-SCHEDULE (e.g. bp,sdtp-parallel); a rule without a Table 1 cell runs in parallel with no paper figure" };
-    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
-    private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
-    private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
-    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (one subfolder per cell, results.md, learning_curves.png); cells finished there with the same command are not rerun", DefaultValueFactory = _ => "tpnet-reproduce" };
     private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write CELL/checkpoint.ckpt every N epochs; a rerun resumes an unfinished cell from its checkpoint (also after raising --epochs)" };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed of every cell", DefaultValueFactory = _ => 0 };
@@ -35,9 +32,10 @@ public static class ReproduceCommand
     {
         var command = new System.CommandLine.Command("reproduce", "Run the paper's Table 1 cells for an architecture with Table 5 hyperparameters and compare the test errors.")
         {
-            ArchOption, DatasetOption, EpochsOption, OnlyOption, ThreadsOption, TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
+            ArchOption, DatasetOption, EpochsOption, OnlyOption, OutputOption,
             CheckpointOption, SeedOption, SeedsOption, HParamsOption,
         };
+        foreach (var option in Data.Options) command.Options.Add(option);
         foreach (var option in FidelityFlags.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
@@ -76,7 +74,7 @@ public static class ReproduceCommand
                     Warnings.Write($"--hparams {hparams}: no searched preset for {string.Join(", ", missing)} (expected {Path.Combine(hparams, arch.ToLowerInvariant() + "-ALGORITHM-SCHEDULE.json")}); those cells use Table 5.");
             }
             var seeds = Seeds(parse);
-            var locator = new DatasetLocator(parse.GetValue(DataDirOption));
+            var locator = new DatasetLocator(parse.GetValue(Data.DataDir));
             TrainRequest Request(PaperTable1.Cell cell, int seed) => new()
             {
                 Dataset = dataset,
@@ -84,10 +82,10 @@ public static class ReproduceCommand
                 Architecture = cell.Architecture,
                 Schedule = cell.Schedule,
                 Epochs = parse.GetValue(EpochsOption),
-                Threads = parse.GetValue(ThreadsOption),
-                TrainLimit = parse.GetValue(TrainLimitOption),
-                TestLimit = parse.GetValue(TestLimitOption),
-                DataDir = parse.GetValue(DataDirOption),
+                Threads = parse.GetValue(Data.Threads),
+                TrainLimit = parse.GetValue(Data.TrainLimit),
+                TestLimit = parse.GetValue(Data.TestLimit),
+                DataDir = parse.GetValue(Data.DataDir),
                 Seed = seed,
                 HyperParameterPreset = Preset(cell),
                 CheckpointEvery = parse.GetValue(CheckpointOption),

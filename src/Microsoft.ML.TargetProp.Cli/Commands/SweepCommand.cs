@@ -25,6 +25,7 @@ namespace Microsoft.ML.TargetProp.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
+    private static readonly DataFlags Data = new();
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "dataset", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = AlgorithmNames.Sentence, DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = "architecture preset or spec", DefaultValueFactory = _ => "mnist-fc" };
@@ -36,10 +37,6 @@ public static class SweepCommand
     private static readonly Option<string> ShardOption = new("--shard") { Description = "i/n: run configurations with index ≡ i (mod n), e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT", DefaultValueFactory = _ => "0/1" };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "seed of the configuration draws and of each run", DefaultValueFactory = _ => 0 };
     private static readonly Option<int> BatchOption = new("--batch-size", "-b") { Description = "minibatch size", DefaultValueFactory = _ => 100 };
-    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads" };
-    private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
-    private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
-    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "dataset folder root" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder (results CSV per shard and rung, histogram PNG, best.json, summary.md)", DefaultValueFactory = _ => "tpnet-sweep" };
 
     /// <summary>One drawn configuration.</summary>
@@ -65,7 +62,7 @@ public static class SweepCommand
         public TrainingOptions Options(Configuration config, int epochs) => Fidelity.Apply(new TrainingOptions
         {
             Algorithm = Kind, HyperParameters = config.HyperParameters, Epochs = epochs, BatchSize = Parse.GetValue(BatchOption),
-            Seed = Seed + config.Index, NumberOfThreads = Parse.GetValue(ThreadsOption), Diagnostics = false,
+            Seed = Seed + config.Index, NumberOfThreads = Parse.GetValue(Data.Threads), Diagnostics = false,
         });
     }
 
@@ -75,8 +72,9 @@ public static class SweepCommand
         var command = new System.CommandLine.Command("sweep", "Random hyperparameter search over Table 4 with successive halving (resumable, shardable); writes the best configuration as a preset.")
         {
             DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, ConfigsOption, EpochsOption, SelectAfterOption, KeepOption, ShardOption, SeedOption,
-            BatchOption, ThreadsOption, TrainLimitOption, TestLimitOption, DataDirOption, OutputOption,
+            BatchOption, OutputOption,
         };
+        foreach (var option in Data.Options) command.Options.Add(option);
         foreach (var option in FidelityFlags.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
@@ -96,7 +94,7 @@ public static class SweepCommand
             }
             string output = parse.GetValue(OutputOption)!;
             Directory.CreateDirectory(output);
-            var (train, test) = new DatasetLocator(parse.GetValue(DataDirOption)).Load(parse.GetValue(DatasetOption)!, parse.GetValue(TrainLimitOption), parse.GetValue(TestLimitOption));
+            var (train, test) = new DatasetLocator(parse.GetValue(Data.DataDir)).Load(parse.GetValue(DatasetOption)!, parse.GetValue(Data.TrainLimit), parse.GetValue(Data.TestLimit));
             var sweep = new Sweep(parse, spec, kind, schedule, count, seed, output, budgets, keep, FidelityFlags.From(parse), train, test);
 
             string csv = sweep.Csv(0, shard, shards), settings = sweep.Settings(0);
@@ -202,7 +200,7 @@ public static class SweepCommand
     private static string SettingsKey(ParseResult parse, string budgets, FidelityFlags fidelity)
     {
         string text = string.Join("|", parse.GetValue(DatasetOption), parse.GetValue(AlgorithmOption)!.ToLowerInvariant(), parse.GetValue(ArchOption), parse.GetValue(ScheduleOption)!.ToLowerInvariant(),
-            budgets, parse.GetValue(SeedOption), parse.GetValue(BatchOption), parse.GetValue(TrainLimitOption), parse.GetValue(TestLimitOption));
+            budgets, parse.GetValue(SeedOption), parse.GetValue(BatchOption), parse.GetValue(Data.TrainLimit), parse.GetValue(Data.TestLimit));
         string flags = string.Join(" ", fidelity.ToArgs());
         if (flags.Length > 0) text += "|" + flags;   // no flags: the key of sweeps made before the flags existed
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];

@@ -23,6 +23,7 @@ public static class TrainCommand
     /// <summary>The exit code of a run that diverged (NaN/Inf); the last good weights were still written.</summary>
     public const int DivergedExitCode = 3;
 
+    private static readonly DataFlags Data = new();
     private static readonly Option<string> DatasetOption = new("--dataset", "-d") { Description = "mnist, fashion-mnist, cifar10, or a folder of IDX / CIFAR-10 binary files or of images (CLASS/*.png|jpg, or train/ and test/; see --image-size)", DefaultValueFactory = _ => "mnist" };
     private static readonly Option<string> AlgorithmOption = new("--algorithm", "-a") { Description = AlgorithmNames.Sentence, DefaultValueFactory = _ => "sdtp" };
     private static readonly Option<string> ArchOption = new("--arch") { Description = $"architecture preset ({string.Join(", ", NetworkPresets.Names)}) or spec such as \"lc(3x3,32,2) fc(1024)\"", DefaultValueFactory = _ => "mnist-lc" };
@@ -31,18 +32,14 @@ public static class TrainCommand
     private static readonly Option<int> EpochsOption = new("--epochs", "-e") { Description = "number of epochs", DefaultValueFactory = _ => 3 };
     private static readonly Option<int> BatchOption = new("--batch-size", "-b") { Description = "minibatch size (the original DTP code used 100)", DefaultValueFactory = _ => 100 };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 0 };
-    private static readonly Option<int?> ThreadsOption = new("--threads") { Description = "libtorch threads (default: all cores)" };
     private static readonly Option<string> DeviceOption = new("--device") { Description = "cpu, or cuda when a CUDA libtorch is referenced", DefaultValueFactory = _ => "cpu" };
     private static readonly Option<double?> LrOption = new("--lr") { Description = "forward Adam learning rate (overrides Table 5)" };
     private static readonly Option<double?> InverseLrOption = new("--inverse-lr") { Description = "inverse Adam learning rate (overrides Table 5)" };
     private static readonly Option<double?> AlphaOption = new("--alpha") { Description = "DTP target step α (overrides Table 5)" };
     private static readonly Option<double?> SigmaOption = new("--sigma") { Description = "inverse-training noise σ (overrides Table 5)" };
     private static readonly Option<int> AuxOption = new("--aux") { Description = "AO-SDTP auxiliary output size", DefaultValueFactory = _ => HyperParameters.DefaultAuxiliaryUnits };
-    private static readonly Option<int?> TrainLimitOption = new("--train-limit") { Description = "use only the first N training examples" };
-    private static readonly Option<int?> TestLimitOption = new("--test-limit") { Description = "use only the first N test examples" };
     private static readonly Option<double> ValidationOption = new("--validation-fraction") { Description = "hold out this fraction of the training set for per-epoch validation (0: report test accuracy per epoch, the paper's protocol)", DefaultValueFactory = _ => 0 };
     private static readonly Option<int?> EarlyStoppingOption = new("--early-stopping") { Description = "stop after N epochs without a better per-epoch accuracy" };
-    private static readonly Option<string?> DataDirOption = new("--data-dir") { Description = "folder holding dataset folders (then $TARGETPROP_DATA, data/, ../shared/data)" };
     private static readonly Option<string> OutputOption = new("--output", "-o") { Description = "output folder", DefaultValueFactory = _ => "tpnet-out" };
     private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write OUTPUT/checkpoint.ckpt every N epochs (weights, optimizers, RNG state; atomic)" };
     private static readonly Option<string?> ImageSizeOption = new("--image-size") { Description = "image-folder datasets: CxHxW to resize to, e.g. 1x28x28 or 3x32x32 (default: 3 channels at the first image's size)" };
@@ -53,10 +50,10 @@ public static class TrainCommand
     {
         var command = new System.CommandLine.Command("train", $"Train a network with {AlgorithmRegistry.DisplayNameList()} and print its test accuracy.")
         {
-            DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, HParamsOption, EpochsOption, BatchOption, SeedOption, ThreadsOption,
-            DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, TrainLimitOption, TestLimitOption, ValidationOption,
-            EarlyStoppingOption, DataDirOption, OutputOption, CheckpointOption, ResumeOption, ImageSizeOption,
+            DatasetOption, AlgorithmOption, ArchOption, ScheduleOption, HParamsOption, EpochsOption, BatchOption, SeedOption, DeviceOption, LrOption, InverseLrOption, AlphaOption, SigmaOption, AuxOption, ValidationOption,
+            EarlyStoppingOption, OutputOption, CheckpointOption, ResumeOption, ImageSizeOption,
         };
+        foreach (var option in Data.Options) command.Options.Add(option);
         foreach (var option in FidelityFlags.Options.Concat(RuleSettingFlags.Options)) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
@@ -70,7 +67,7 @@ public static class TrainCommand
                 Epochs = parse.GetValue(EpochsOption),
                 BatchSize = parse.GetValue(BatchOption),
                 Seed = parse.GetValue(SeedOption),
-                Threads = parse.GetValue(ThreadsOption),
+                Threads = parse.GetValue(Data.Threads),
                 Device = parse.GetValue(DeviceOption)!,
                 LearningRate = parse.GetValue(LrOption),
                 InverseLearningRate = parse.GetValue(InverseLrOption),
@@ -78,11 +75,11 @@ public static class TrainCommand
                 Sigma = parse.GetValue(SigmaOption),
                 AuxiliaryUnits = parse.GetValue(AuxOption),
                 Settings = RuleSettingFlags.From(parse),
-                TrainLimit = parse.GetValue(TrainLimitOption),
-                TestLimit = parse.GetValue(TestLimitOption),
+                TrainLimit = parse.GetValue(Data.TrainLimit),
+                TestLimit = parse.GetValue(Data.TestLimit),
                 CheckpointEvery = parse.GetValue(CheckpointOption),
                 ImageSize = ParseImageShape(parse.GetValue(ImageSizeOption)),
-                DataDir = parse.GetValue(DataDirOption),
+                DataDir = parse.GetValue(Data.DataDir),
                 Fidelity = FidelityFlags.From(parse),
             };
             var outcome = Run(request, new DatasetLocator(request.DataDir, request.ImageSize), parse.GetValue(OutputOption)!,
