@@ -142,21 +142,11 @@ public static class TrainCommand
             if (m.ValidationAccuracy > best) { best = m.ValidationAccuracy.Value; bestEpoch = m.Epoch; }
             if (earlyStopping is { } patience && m.Epoch - bestEpoch >= patience) stop.Cancel();
         }
-        string[] Row(EpochMetrics m) => new[]
-        {
-            m.Epoch.ToString(CultureInfo.InvariantCulture),
-            m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
-            m.TrainAccuracy.ToString("P2", CultureInfo.InvariantCulture),
-            m.ValidationAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "",
-            m.InverseLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "",
-            string.Join(" ", m.AlignmentAngles.Select(a => a?.ToString("F0", CultureInfo.InvariantCulture) ?? "-")),
-            m.Seconds.ToString("F1", CultureInfo.InvariantCulture),
-        };
         string[] columns = { "epoch", "train loss", "train acc", monitorName, "inverse loss", "angle° per layer", "s" };
         int passes = trainer.PassesPerEpoch;
         long batchesPerEpoch = (long)((train.Count + options.BatchSize - 1) / options.BatchSize) * passes;
         var progress = new EpochProgress(columns, batchesPerEpoch, options.BatchSize, trainer.CompletedEpochs + 1, options.Epochs);
-        var result = progress.Run((onEpoch, beforeBatch) => trainer.Fit(train, monitor, onEpoch, stop.Token, beforeBatch: beforeBatch), Row, OnEpoch);
+        var result = progress.Run((onEpoch, beforeBatch) => trainer.Fit(train, monitor, onEpoch, stop.Token, beforeBatch: beforeBatch), EpochRow, OnEpoch);
         if (result.Divergence is not null)
             AnsiConsole.MarkupLine("[red]{0}[/]", Markup.Escape(result.Divergence));
         var testResult = trainer.Evaluate(test);
@@ -169,12 +159,30 @@ public static class TrainCommand
         var seconds = result.History.Where(h => !h.Partial).Select(h => h.Seconds).OrderBy(s => s).ToArray();
         double median = seconds.Length == 0 ? double.NaN : seconds[seconds.Length / 2];
         var outcome = new Outcome(request, result, testResult, best, bestEpoch, median);
-        WriteJsonAtomically(Path.Combine(output, "metrics.json"), new
+        WriteMetrics(Path.Combine(output, "metrics.json"), outcome, options, spec, train.Shape);
+        return outcome;
+    }
+
+    /// <summary>One row of the epoch table: epoch, train loss and accuracy, the monitored accuracy, inverse loss, per-layer angles, seconds.</summary>
+    private static string[] EpochRow(EpochMetrics m) =>
+    [
+        m.Epoch.ToString(CultureInfo.InvariantCulture),
+        m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+        m.TrainAccuracy.ToString("P2", CultureInfo.InvariantCulture),
+        m.ValidationAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "",
+        m.InverseLoss?.ToString("F4", CultureInfo.InvariantCulture) ?? "",
+        string.Join(" ", m.AlignmentAngles.Select(a => a?.ToString("F0", CultureInfo.InvariantCulture) ?? "-")),
+        m.Seconds.ToString("F1", CultureInfo.InvariantCulture),
+    ];
+
+    /// <summary>Writes a run's metrics.json: the command, the options and effective reproduction choices, the test result and the history.</summary>
+    private static void WriteMetrics(string path, Outcome outcome, TrainingOptions options, NetworkSpec spec, ImageShape inputShape) =>
+        WriteJsonAtomically(path, new
         {
-            command = request.ToCommandLine(),
+            command = outcome.Request.ToCommandLine(),
             algorithm = options.Algorithm.ToString(),
             architecture = spec.ToString(),
-            dataset = request.Dataset,
+            dataset = outcome.Request.Dataset,
             options.Epochs,
             options.BatchSize,
             options.Seed,
@@ -188,23 +196,21 @@ public static class TrainCommand
                 adamEpsilon = options.AdamEpsilon.ToString(),
                 options.RelativeSigma,
                 alternateEvery = options.AlternateEvery.ToString(),
-                augmentation = options.Augmentation.AppliesTo(train.Shape)
+                augmentation = options.Augmentation.AppliesTo(inputShape)
                     ? $"{options.Augmentation.Flip} flips, crop padding {options.Augmentation.CropPadding}" : "none",
                 matmulPrecision = options.MatmulPrecision.ToString(),
                 mklDispatch = MklCpuDispatch.EnsureApplied().ToString(),   // speed only: the kernels oneMKL ran
-                table5 = request.HyperParameterFilePath is { } file ? $"not used: hyperparameters from {file}" : request.Fidelity.Reading.ToString(),
+                table5 = outcome.Request.HyperParameterFilePath is { } file ? $"not used: hyperparameters from {file}" : outcome.Request.Fidelity.Reading.ToString(),
             },
-            testAccuracy = testResult.Accuracy,
-            testLoss = testResult.Loss,
-            bestEpochAccuracy = best,
-            bestEpoch,
-            medianEpochSeconds = median,
-            cancelled = result.Cancelled,
-            divergence = result.Divergence,
-            history = result.History,
+            testAccuracy = outcome.Test.Accuracy,
+            testLoss = outcome.Test.Loss,
+            bestEpochAccuracy = outcome.BestTestAccuracy,
+            bestEpoch = outcome.BestEpoch,
+            medianEpochSeconds = outcome.MedianEpochSeconds,
+            cancelled = outcome.Result.Cancelled,
+            divergence = outcome.Result.Divergence,
+            history = outcome.Result.History,
         });
-        return outcome;
-    }
 
     /// <summary>Parses "CxHxW" (e.g. 1x28x28); null stays null.</summary>
     public static ImageShape? ParseImageShape(string? text)
