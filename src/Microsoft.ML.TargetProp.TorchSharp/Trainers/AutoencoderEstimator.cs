@@ -92,15 +92,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var o = EstimatorOptions;
         o.Validate();
-        NetworkSpec spec;
-        try
-        {
-            spec = NetworkSpec.Parse(o.HiddenLayers);
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Options.HiddenLayers), $"Options.HiddenLayers: {e.Message}");
-        }
+        var spec = EstimatorRun.ParseArchitecture(o.HiddenLayers, nameof(Options.HiddenLayers));
         if (spec.HiddenLayers.Count == 0)
             throw new ArgumentOutOfRangeException(nameof(Options.HiddenLayers), $"Options.HiddenLayers '{o.HiddenLayers}' has no hidden layer to take the code from.");
         if (o.CodeLayer is int c && (c < 0 || c >= spec.HiddenLayers.Count))

@@ -27,6 +27,22 @@ internal sealed class EstimatorRun : IDisposable
     /// <summary>The host channel of this Fit (ML.NET's log and progress).</summary>
     public HostAccess Host { get; }
 
+    /// <summary>
+    /// Parses an architecture option; a bad one is an <see cref="ArgumentOutOfRangeException"/> naming
+    /// "Options.<paramref name="option"/>" with the parser's message (the same for every estimator).
+    /// </summary>
+    public static NetworkSpec ParseArchitecture(string text, string option)
+    {
+        try
+        {
+            return NetworkSpec.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentOutOfRangeException(option, $"Options.{option}: {e.Message}");
+        }
+    }
+
     /// <summary>Opens the host channel <paramref name="name"/> for <paramref name="options"/>' epochs.</summary>
     public static EstimatorRun Start(IHostEnvironment env, string name, NetworkEstimatorOptions options) =>
         new(HostAccess.Start(env, name, options.NumberOfEpochs), options);

@@ -74,7 +74,7 @@ public abstract class TargetPropTrainerBase<TOptions> : ITrainerEstimator<Target
     private TargetPropTransformer Train(IDataView input, IDataView? validationSet)
     {
         TrainerOptions.Validate();
-        var spec = NetworkSpec.Parse(TrainerOptions.Architecture);
+        var spec = EstimatorRun.ParseArchitecture(TrainerOptions.Architecture, nameof(TrainerOptions.Architecture));
         var hyperParameters = TrainerOptions.ToHyperParameters();
         var trainingOptions = TrainerOptions.ToTrainingOptions(Rule, hyperParameters, _hostSeed);
 

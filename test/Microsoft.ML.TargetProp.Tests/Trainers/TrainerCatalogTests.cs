@@ -332,6 +332,7 @@ public sealed class TrainerCatalogTests
         var badSigma = new SimplifiedTargetPropTrainer.Options { Sigma = -0.5 };
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(badSigma).Fit(keyed)).Message, "Sigma");
         var badSpec = new SimplifiedTargetPropTrainer.Options { Architecture = "lc(3x3,8" };
-        StringAssert.Contains(Assert.ThrowsExactly<FormatException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(badSpec).Fit(keyed)).Message, "position");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(badSpec).Fit(keyed)).Message, "Options.Architecture: ");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.SimplifiedTargetProp(badSpec).Fit(keyed)).Message, "position");
     }
 }
