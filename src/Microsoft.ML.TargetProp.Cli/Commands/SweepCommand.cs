@@ -53,6 +53,9 @@ public static class SweepCommand
             rung == 0 ? System.IO.Path.Combine(Output, $"results-shard-{shard}-of-{shards}.csv")
             : System.IO.Path.Combine(Output, rung == Budgets.Count - 1 ? "selected.csv" : $"rung-{rung}.csv");
 
+        /// <summary>Configuration i's per-epoch history, rewritten after every epoch of every rung (its learning curve).</summary>
+        public string History(int index) => System.IO.Path.Combine(Output, $"config-{index}-history.json");
+
         /// <summary>The checkpoint of configuration i at the end of rung r.</summary>
         public string Checkpoint(int rung, int index) => System.IO.Path.Combine(Output, rung == 0 ? $"config-{index}.ckpt" : $"config-{index}-rung-{rung}.ckpt");
 
@@ -105,7 +108,7 @@ public static class SweepCommand
                 if (cancellation.IsCancellationRequested) break;
                 if (done.Contains(config.Index)) { AnsiConsole.MarkupLine("configuration {0}: already done, skipped", config.Index); continue; }
                 using var trainer = new NetworkTrainer(spec, train.Shape, train.Classes, sweep.Options(config, budgets[0]));
-                var result = trainer.Fit(train, test, EpochLine(config.Index, budgets[0]), cancellation);
+                var result = trainer.Fit(train, test, EpochLine(config.Index, budgets[0], sweep.History(config.Index), trainer), cancellation);
                 if (result.Cancelled) break;
                 if (halving) trainer.SaveCheckpoint(sweep.Checkpoint(0, config.Index));
                 AppendRow(csv, config, result, budgets[0], settings);
@@ -180,10 +183,16 @@ public static class SweepCommand
         return (i, n);
     }
 
-    /// <summary>One line per epoch, so a long configuration shows it is alive (a CIFAR-LC epoch takes minutes).</summary>
-    private static Action<EpochMetrics> EpochLine(int index, int epochs) => m =>
+    /// <summary>
+    /// One line per epoch, so a long configuration shows it is alive (a CIFAR-LC epoch takes minutes), and the history so
+    /// far written to <paramref name="historyPath"/> (atomically), so the winner's learning curve survives the sweep.
+    /// </summary>
+    private static Action<EpochMetrics> EpochLine(int index, int epochs, string historyPath, NetworkTrainer trainer) => m =>
+    {
         AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "configuration {0}, epoch {1}/{2}: train loss {3:F4}, test accuracy {4:P2}, {5:F0} s",
             index, m.Epoch, epochs, m.TrainLoss, m.ValidationAccuracy ?? double.NaN, m.Seconds);
+        TrainCommand.WriteJsonAtomically(historyPath, new { configuration = index, history = trainer.History });
+    };
 
     private static double Best(TrainingResult result) => result.History.Count == 0 ? 0 : result.History.Max(h => h.ValidationAccuracy ?? 0);
 
@@ -256,7 +265,7 @@ public static class SweepCommand
             var config = sweep.Configurations[index];
             using var trainer = new NetworkTrainer(sweep.Spec, sweep.Train.Shape, sweep.Train.Classes, sweep.Options(config, epochs));
             trainer.LoadCheckpoint(checkpoint);
-            var result = trainer.Fit(sweep.Train, sweep.Test, EpochLine(index, epochs), cancellation);
+            var result = trainer.Fit(sweep.Train, sweep.Test, EpochLine(index, epochs, sweep.History(index), trainer), cancellation);
             if (result.Cancelled)
             {
                 AnsiConsole.MarkupLine("[yellow]Interrupted: configuration {0} was not continued to the end; rerun the same command to continue it.[/]", index);

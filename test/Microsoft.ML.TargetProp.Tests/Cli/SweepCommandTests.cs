@@ -91,6 +91,9 @@ public sealed class SweepCommandTests
         var selected = File.ReadAllLines(Path.Combine(output, "selected.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.AreEqual(1, selected.Length, "only the best of rung 1 continues to --epochs");
         Assert.AreEqual("3", selected[0][9]);
+        // The winner's learning curve over all three epochs survives the sweep (the others' stop where they were dropped).
+        using (var history = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, $"config-{selected[0][0]}-history.json"))))
+            Assert.AreEqual(3, history.RootElement.GetProperty("history").GetArrayLength());
 
         // best.json is the selected configuration, readable by train, and refused for another algorithm.
         using var preset = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "best.json")));
