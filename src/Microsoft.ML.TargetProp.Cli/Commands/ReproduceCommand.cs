@@ -25,6 +25,7 @@ public static class ReproduceCommand
     private static readonly Option<int?> CheckpointOption = new("--checkpoint-every") { Description = "write CELL/checkpoint.ckpt every N epochs; a rerun resumes an unfinished cell from its checkpoint (also after raising --epochs)" };
     private static readonly Option<int> SeedOption = new("--seed") { Description = "random seed of every cell", DefaultValueFactory = _ => 0 };
     private static readonly Option<string?> SeedsOption = new("--seeds") { Description = "comma-separated seeds: every cell once per seed (seed S ≠ 0 in CELL-seedS), and results.md adds each cell's mean ± standard deviation" };
+    private static readonly Option<string?> ScalabilityOption = new("--scalability") { Description = "train nothing: read every seed-0 metrics.json under these comma-separated folders (later folders replace earlier ones' cells) and write OUTPUT/scalability.md and scalability.png, each algorithm's best test error and gap to BP from MNIST-FC to CIFAR-LC beside the paper's" };
     private static readonly Option<string?> HParamsOption = new("--hparams") { Description = "Table 5 column to use for every cell (an architecture preset name), or a folder of searched presets (e.g. presets: each cell uses FOLDER/ARCH-ALGORITHM-SCHEDULE.json where it exists, Table 5 elsewhere); default: each cell's architecture's Table 5 column" };
 
     /// <summary>Creates the command.</summary>
@@ -33,12 +34,14 @@ public static class ReproduceCommand
         var command = new System.CommandLine.Command("reproduce", "Run the paper's Table 1 cells for an architecture with Table 5 hyperparameters and compare the test errors.")
         {
             ArchOption, DatasetOption, EpochsOption, OnlyOption, OutputOption,
-            CheckpointOption, SeedOption, SeedsOption, HParamsOption,
+            CheckpointOption, SeedOption, SeedsOption, HParamsOption, ScalabilityOption,
         };
         foreach (var option in Data.Options) command.Options.Add(option);
         foreach (var option in FidelityFlags.Options) command.Options.Add(option);
         command.SetAction((ParseResult parse, CancellationToken cancellation) =>
         {
+            if (parse.GetValue(ScalabilityOption) is { } folders)
+                return Task.FromResult(WriteScalability(folders, parse.GetValue(OutputOption)!));
             string arch = parse.GetValue(ArchOption)!;
             var known = PaperTable1.Cells.Select(c => c.Architecture).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (!known.Contains(arch, StringComparer.OrdinalIgnoreCase))
@@ -164,6 +167,22 @@ public static class ReproduceCommand
         {
             return null;   // an unreadable or older metrics.json: run the cell again
         }
+    }
+
+    /// <summary>Writes scalability.md and scalability.png from the runs under <paramref name="folders"/> (comma-separated); 0.</summary>
+    private static int WriteScalability(string folders, string output)
+    {
+        var cells = ScalabilityTable.Read(folders.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (cells.Count == 0)
+            throw new ArgumentException($"--scalability {folders}: no seed-0 metrics.json of {string.Join(", ", ScalabilityTable.Architectures)} under these folders.");
+        Directory.CreateDirectory(output);
+        string table = ScalabilityTable.Markdown(cells);
+        AtomicFile.WriteAllText(Path.Combine(output, "scalability.md"),
+            "# Scalability: best test error % (epochs run) and gap to BP, ours beside Table 1's\n\nRuns: " + string.Join(", ", cells.Select(c => c.Source).Distinct()) + "\n\n" + table);
+        ScalabilityTable.Plot(cells, Path.Combine(output, "scalability.png"));
+        Console.Write(table);
+        AnsiConsole.MarkupLine("Wrote {0}", Markup.Escape(Path.Combine(output, "{scalability.md, scalability.png}")));
+        return 0;
     }
 
     private static string F(double v, string format = "F2") => double.IsNaN(v) ? "–" : v.ToString(format, CultureInfo.InvariantCulture);

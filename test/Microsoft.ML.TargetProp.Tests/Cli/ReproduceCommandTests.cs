@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -107,5 +108,39 @@ public sealed class ReproduceCommandTests
         (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--arch", "mnist-fc", "--only", "bp", "--seeds", "0,x", "-o", output);
         Assert.AreNotEqual(0, code);
         StringAssert.Contains(error, "--seeds: 'x'");
+    }
+
+    [TestMethod]
+    public void ScalabilityReadsTheRunsAndWritesEachGapToBackpropBesideThePapers()
+    {
+        string a = TestSetup.TempFolder(), b = TestSetup.TempFolder(), output = TestSetup.TempFolder();
+        static void Run(string folder, string arch, string algorithm, int seed, params double[] accuracies)
+        {
+            string cell = Path.Combine(folder, $"{arch}-{algorithm}-parallel-{seed}");
+            Directory.CreateDirectory(cell);
+            var history = accuracies.Select((acc, i) => new { Epoch = i + 1, ValidationAccuracy = acc, Partial = false });
+            File.WriteAllText(Path.Combine(cell, "metrics.json"), JsonSerializer.Serialize(new
+            {
+                command = $"tpnet train --dataset mnist --algorithm {algorithm} --arch \"{arch}\" --schedule parallel --epochs {accuracies.Length} --seed {seed}",
+                history,
+            }));
+        }
+        Run(a, "mnist-fc", "bp", 0, 0.97, 0.985);
+        Run(a, "mnist-fc", "sdtp", 0, 0.96, 0.975);
+        Run(a, "mnist-fc", "sdtp", 1, 0.10);          // another seed: not in the table
+        Run(a, "cifar-lc", "bp", 0, 0.50);
+        Run(b, "cifar-lc", "bp", 0, 0.55, 0.60, 0.58); // a later folder's run replaces the earlier one
+        Run(b, "cifar-lc", "sdtp", 0, 0.40, 0.45);
+        var (code, stdout, error) = Tpnet.RunCapturing(null, "reproduce", "--scalability", $"{a},{b}", "-o", output);
+        Assert.AreEqual(0, code, error);
+        string md = File.ReadAllText(Path.Combine(output, "scalability.md"));
+        StringAssert.Contains(md, "| bp | parallel | 1.50 (2) / 1.48 | 0.00 / 0.00 | – | – | – | – | 40.00 (3) / 32.41 | 0.00 / 0.00 |");
+        // SDTP: 2.50 − 1.50 = +1.00 on MNIST-FC (paper 3.52 − 1.48); 55.00 − 40.00 = +15.00 on CIFAR-LC (paper 46.63 − 32.41).
+        StringAssert.Contains(md, "| sdtp | parallel | 2.50 (2) / 3.52 | +1.00 / +2.04 | – | – | – | – | 55.00 (2) / 46.63 | +15.00 / +14.22 |");
+        Assert.IsTrue(new FileInfo(Path.Combine(output, "scalability.png")).Length > 1000);
+        StringAssert.Contains(stdout, "| sdtp | parallel |");
+        (code, _, error) = Tpnet.RunCapturing(null, "reproduce", "--scalability", Path.Combine(a, "missing"), "-o", output);
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(error, "is not a folder");
     }
 }
