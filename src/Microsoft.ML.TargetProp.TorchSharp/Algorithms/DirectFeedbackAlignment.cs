@@ -42,16 +42,6 @@ public sealed class DirectFeedbackAlignment : ErrorFeedback
     public override long StepMultiplyAdds() => base.StepMultiplyAdds() + _feedback.Sum(b => b.numel());   // e B_l for every hidden layer
 
     /// <inheritdoc />
-    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas)
-    {
-        var layers = Network.Layers;
-        var output = deltas[^1];
-        for (int i = 0; i < layers.Count - 1; i++)
-        {
-            using var projected = output.mm(_feedback[i]);
-            using var shaped = BatchShapes.Reshape(projected, layers[i].OutputShape);
-            using var dsigma = Activations.Derivative(layers[i].Activation!.Value, pass.Outputs[i]);
-            deltas[i] = shaped * dsigma;
-        }
-    }
+    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas) =>
+        ProjectDeltas(pass, deltas, deltas[^1], _feedback);
 }

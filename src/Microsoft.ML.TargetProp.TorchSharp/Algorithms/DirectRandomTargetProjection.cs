@@ -47,15 +47,8 @@ public sealed class DirectRandomTargetProjection : ErrorFeedback
     /// <inheritdoc />
     protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas)
     {
-        var layers = Network.Layers;
         using var target = OptimalOutput(taskTargets);
         using var flat = target.flatten(1);
-        for (int i = 0; i < layers.Count - 1; i++)
-        {
-            using var projected = flat.mm(_projection[i]);
-            using var shaped = BatchShapes.Reshape(projected, layers[i].OutputShape);
-            using var dsigma = Activations.Derivative(layers[i].Activation!.Value, pass.Outputs[i]);
-            deltas[i] = shaped * dsigma;
-        }
+        ProjectDeltas(pass, deltas, flat, _projection);
     }
 }

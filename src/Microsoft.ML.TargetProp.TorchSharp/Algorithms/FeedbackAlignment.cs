@@ -41,14 +41,6 @@ public sealed class FeedbackAlignment : ErrorFeedback
     public override long StepMultiplyAdds() => base.StepMultiplyAdds() + Network.Layers.Skip(1).Sum(l => l.MultiplyAdds);   // B_lᵀ δ_l, B_l shaped like W_l
 
     /// <inheritdoc />
-    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas)
-    {
-        var layers = Network.Layers;
-        for (int i = layers.Count - 1; i > 0; i--)
-        {
-            using var dh = layers[i].TransposeLinear(deltas[i], _feedback[i]);
-            using var dsigma = Activations.Derivative(layers[i - 1].Activation!.Value, pass.Outputs[i - 1]);
-            deltas[i - 1] = dh * dsigma;
-        }
-    }
+    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas) =>
+        ChainDeltas(pass, deltas, i => _feedback[i]);
 }

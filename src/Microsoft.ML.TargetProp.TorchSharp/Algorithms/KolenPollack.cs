@@ -67,18 +67,14 @@ public sealed class KolenPollack : ErrorFeedback
         using var _ = no_grad();
         var layers = Network.Layers;
         for (int i = 1; i < layers.Count; i++)
-            if (layers[i].Weight.grad is { } g) _feedback[i]!.grad = g.clone();
+        {
+            if (layers[i].Weight.grad is not { } g) continue;
+            if (_feedback[i]!.grad is { } existing) existing.copy_(g);
+            else _feedback[i]!.grad = g.clone();
+        }
     }
 
     /// <inheritdoc />
-    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas)
-    {
-        var layers = Network.Layers;
-        for (int i = layers.Count - 1; i > 0; i--)
-        {
-            using var dh = layers[i].TransposeLinear(deltas[i], _feedback[i]!);
-            using var dsigma = Activations.Derivative(layers[i - 1].Activation!.Value, pass.Outputs[i - 1]);
-            deltas[i - 1] = dh * dsigma;
-        }
-    }
+    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas) =>
+        ChainDeltas(pass, deltas, i => _feedback[i]!);
 }

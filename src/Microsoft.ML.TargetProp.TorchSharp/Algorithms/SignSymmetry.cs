@@ -50,15 +50,6 @@ public class SignSymmetry : ErrorFeedback
     }
 
     /// <inheritdoc />
-    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas)
-    {
-        var layers = Network.Layers;
-        for (int i = layers.Count - 1; i > 0; i--)
-        {
-            using var feedback = Feedback(i);
-            using var dh = layers[i].TransposeLinear(deltas[i], feedback);
-            using var dsigma = Activations.Derivative(layers[i - 1].Activation!.Value, pass.Outputs[i - 1]);
-            deltas[i - 1] = dh * dsigma;
-        }
-    }
+    protected override void HiddenDeltas(ForwardPass pass, Tensor taskTargets, Tensor[] deltas) =>
+        ChainDeltas(pass, deltas, Feedback, disposeFeedback: true);
 }

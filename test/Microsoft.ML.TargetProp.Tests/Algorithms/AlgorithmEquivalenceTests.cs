@@ -15,7 +15,7 @@ public sealed class AlgorithmEquivalenceTests
     private static readonly NetworkSpec Small = NetworkSpec.Parse("lc(3x3,4,2) lc(3x3,6) fc(16) fc(12)");
     private static readonly ImageShape Input = new(1, 8, 8);
 
-    private static (TargetPropNetwork Net, Tensor X, Tensor Y, Generator Gen) Setup(int seed = 1)
+    internal static (TargetPropNetwork Net, Tensor X, Tensor Y, Generator Gen) Setup(int seed = 1)
     {
         var gen = new Generator((ulong)seed, CPU);
         var net = new TargetPropNetwork(Small, Input, 5, gen);
@@ -24,7 +24,7 @@ public sealed class AlgorithmEquivalenceTests
         return (net, x, y, gen);
     }
 
-    private static Tensor[] Gradients(TargetPropNetwork net, System.Func<Tensor> loss)
+    internal static Tensor[] Gradients(TargetPropNetwork net, System.Func<Tensor> loss)
     {
         foreach (var p in net.parameters()) p.grad?.zero_();
         loss().backward();

@@ -17,26 +17,9 @@ namespace Microsoft.ML.TargetProp.Tests.Algorithms;
 [TestClass]
 public sealed class LaterRulesEquivalenceTests
 {
-    private static readonly NetworkSpec Small = NetworkSpec.Parse("lc(3x3,4,2) lc(3x3,6) fc(16) fc(12)");
-    private static readonly ImageShape Input = new(1, 8, 8);
+    private static (TargetPropNetwork Net, Tensor X, Tensor Y, Generator Gen) Setup() => AlgorithmEquivalenceTests.Setup();
 
-    private static (TargetPropNetwork Net, Tensor X, Tensor Y, Generator Gen) Setup(int seed = 1)
-    {
-        var gen = new Generator((ulong)seed, CPU);
-        var net = new TargetPropNetwork(Small, Input, 5, gen);
-        var x = rand(new long[] { 7, 64 }, generator: gen);
-        var y = randint(0, 5, new long[] { 7 }, generator: gen);
-        return (net, x, y, gen);
-    }
-
-    private static Tensor[] Gradients(TargetPropNetwork net, Func<Tensor> loss)
-    {
-        foreach (var p in net.parameters()) p.grad?.zero_();
-        loss().backward();
-        var grads = net.ForwardParameters.Select(p => p.grad!.clone()).ToArray();
-        foreach (var p in net.parameters()) p.grad?.zero_();
-        return grads;
-    }
+    private static Tensor[] Gradients(TargetPropNetwork net, Func<Tensor> loss) => AlgorithmEquivalenceTests.Gradients(net, () => loss());
 
     private static double MaxDifference(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 
